@@ -1,0 +1,85 @@
+"""The `sla-bot` command line: run, check, demo."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from sqlalchemy.exc import OperationalError
+
+from bot.catalogue import Catalogue
+from bot.logs import configure_logging
+from bot.render import plain
+from bot.settings import SettingsError, load_settings
+from bot.summary import summary_lines, title
+from sla_rules.agreement import AgreementError, load_agreement
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sla-bot", description="SLA Bot: the Sales–Marketing agreement as a Slack teammate."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("run", help="start the bot (Socket Mode when SLACK_APP_TOKEN is set)")
+    check = commands.add_parser("check", help="validate an agreement file and summarise it")
+    check.add_argument("file", nargs="?", help="the agreement (default: $SLA_CONFIG or sla.yaml)")
+    demo = commands.add_parser("demo", help="run the bot against a local Slack stand-in")
+    demo.add_argument("--agreement", help="an agreement file instead of the English example")
+    return parser
+
+
+def check(path: str) -> int:
+    """Print the agreement's summary, or every problem with its path; return the exit code."""
+    try:
+        agreement = load_agreement(path)
+    except AgreementError as error:
+        cat = Catalogue("en")
+        print(cat.plural("check.invalid", len(error.problems), path=path), file=sys.stderr)
+        for line in str(error).splitlines():
+            print(f"  {line}", file=sys.stderr)
+        return 1
+    cat = Catalogue(agreement.locale)
+    print(cat.t("check.valid", path=path))
+    print(plain(title(agreement, cat)))
+    for line in summary_lines(agreement, cat):
+        print("  " + plain(line))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `sla-bot` console script."""
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"sla-bot: {error}", file=sys.stderr)
+        return 1
+    # The demo prints a transcript: only warnings and errors belong beside it.
+    level = settings.log_level_number
+    configure_logging(max(level, logging.WARNING) if args.command == "demo" else level)
+    if args.command == "check":
+        return check(args.file or settings.sla_config)
+    if args.command == "demo":
+        from bot.demo import run_demo
+
+        return run_demo(agreement_path=args.agreement)
+    from bot.runner import run
+
+    try:
+        run(settings)
+    except (SettingsError, AgreementError) as error:
+        print(f"sla-bot: cannot start: {error}", file=sys.stderr)
+        return 1
+    except OperationalError as error:
+        print(
+            f"sla-bot: cannot start: the database at DATABASE_URL does not answer ({error.orig}).",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

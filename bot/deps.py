@@ -1,0 +1,26 @@
+"""Everything a listener may use, assembled once by the app factory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.catalogue import Catalogue
+from bot.clock import Clock
+from bot.commands import SlaCommands
+from bot.events import EventUseCases
+from bot.settings import Settings
+from sla_rules.agreement import Agreement
+from storage.unit_of_work import Database
+
+
+@dataclass
+class Deps:
+    """The application's parts, handed to each handlers module's register()."""
+
+    settings: Settings
+    agreement: Agreement
+    catalogue: Catalogue
+    database: Database
+    clock: Clock
+    commands: SlaCommands
+    events: EventUseCases

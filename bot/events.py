@@ -1,0 +1,32 @@
+"""Use cases for Slack events: de-duplication of Slack's retries and the App Home."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.catalogue import Catalogue
+from bot.clock import Clock
+from bot.home import home_view
+from storage.events import remember_event
+from storage.unit_of_work import Database
+
+
+class EventUseCases:
+    """What the bot does when Slack tells it something happened."""
+
+    def __init__(self, database: Database, company: str, catalogue: Catalogue, clock: Clock):
+        self.database = database
+        self.company = company
+        self.cat = catalogue
+        self.clock = clock
+
+    def first_delivery(self, event_id: str | None) -> bool:
+        """Tell whether this event is new; Slack retries a delivery up to three times."""
+        if not event_id:
+            return True
+        with self.database.unit_of_work() as session:
+            return remember_event(session, event_id, self.clock())
+
+    def home(self, user_id: str) -> dict[str, Any]:
+        """The App Home view for a user."""
+        return home_view(self.company, self.cat)

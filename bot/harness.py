@@ -1,0 +1,100 @@
+"""The real bot wired to the local Slack stand-in: what the demo, tests and benchmarks drive."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from types import TracebackType
+
+from bot.app import SlaBot, create_app
+from bot.clock import Clock, utc_now
+from bot.runner import prepare
+from bot.server import HttpServer, local_server
+from bot.settings import Settings, load_settings
+from bot.standin import SignedSlackClient, SlackStandIn
+
+SIGNING_SECRET = "local-signing-secret"
+BOT_TOKEN = "xoxb-local-stand-in"
+API_TOKEN = "local-api-token"
+
+
+class LocalBot:
+    """Starts the stand-in, migrates a database, and serves the real bot on a free port."""
+
+    def __init__(
+        self,
+        agreement_path: str | Path,
+        *,
+        database_url: str | None = None,
+        standin: SlackStandIn | None = None,
+        clock: Clock = utc_now,
+        extra_env: dict[str, str] | None = None,
+    ) -> None:
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        if database_url is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="sla-bot-")
+            database_url = f"sqlite:///{Path(self._tmp.name) / 'sla.db'}"
+        self._own_standin = standin is None
+        self.standin = standin or SlackStandIn()
+        self.agreement_path = str(agreement_path)
+        self.database_url = database_url
+        self.clock = clock
+        self.extra_env = extra_env or {}
+        self.bot: SlaBot | None = None
+        self.server: HttpServer | None = None
+        self.slack: SignedSlackClient | None = None
+
+    def settings(self) -> Settings:
+        """The settings the bot runs with: every Slack call goes to the stand-in."""
+        return load_settings(
+            {
+                "SLACK_BOT_TOKEN": BOT_TOKEN,
+                "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+                "SLACK_API_URL": self.standin.api_url,
+                "DATABASE_URL": self.database_url,
+                "SLA_CONFIG": self.agreement_path,
+                "SLA_API_TOKEN": API_TOKEN,
+                **self.extra_env,
+            }
+        )
+
+    def start(self) -> LocalBot:
+        """Start the stand-in (when ours), the bot and its HTTP server."""
+        if self._own_standin:
+            self.standin.start()
+        settings = self.settings()
+        agreement, database = prepare(settings)
+        self.bot = create_app(settings, agreement, database=database, clock=self.clock)
+        self.server = local_server(self.bot.web).start()
+        self.slack = SignedSlackClient(
+            f"{self.server.url}/slack/events", SIGNING_SECRET, self.standin
+        )
+        return self
+
+    @property
+    def url(self) -> str:
+        """The bot's base URL."""
+        assert self.server is not None
+        return self.server.url
+
+    def stop(self) -> None:
+        """Stop everything this harness started."""
+        if self.server is not None:
+            self.server.stop()
+        if self.bot is not None:
+            self.bot.close()
+        if self._own_standin:
+            self.standin.stop()
+        if self._tmp is not None:
+            self._tmp.cleanup()
+
+    def __enter__(self) -> LocalBot:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()

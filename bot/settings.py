@@ -1,0 +1,153 @@
+"""The bot's settings: read once from the environment (and a .env file) into one object."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Literal
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+
+# What to put in each variable, told to the person whose start failed.
+HINTS: dict[str, str] = {
+    "SLACK_BOT_TOKEN": "the Bot User OAuth Token from your app's OAuth & Permissions page (xoxb-…)",
+    "SLACK_SIGNING_SECRET": "the Signing Secret from your app's Basic Information page",
+    "SLACK_APP_TOKEN": "an app-level token with connections:write (xapp-…), or leave it unset "
+    "for HTTP mode",
+    "SLACK_API_URL": "a URL such as https://slack.com/api/",
+    "DATABASE_URL": "a SQLAlchemy URL such as sqlite:///sla.db or "
+    "postgresql+psycopg://user@host:5432/db",
+    "SLA_CONFIG": "the path of your agreement file, such as sla.yaml",
+    "SLA_API_TOKEN": "a long random string that your CRM sends as 'Authorization: Bearer …'",
+    "PORT": "a port number between 1 and 65535, such as 3000",
+    "SLA_TICK_SECONDS": "a number of seconds greater than 0, such as 5",
+    "LOG_LEVEL": "one of " + ", ".join(LOG_LEVELS),
+}
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message is one line naming the variable."""
+
+
+class Settings(BaseSettings):
+    """Everything the bot reads from its environment."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    database_url: str = "sqlite:///sla.db"
+    sla_config: str = "sla.yaml"
+    sla_api_token: str | None = None
+    port: int = Field(default=3000, ge=1, le=65535)
+    sla_tick_seconds: float = Field(default=5, gt=0)
+    log_level: str = "INFO"
+
+    @field_validator(
+        "slack_bot_token",
+        "slack_signing_secret",
+        "slack_app_token",
+        "sla_api_token",
+        mode="before",
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError("unknown level")
+        return level
+
+    @field_validator("database_url")
+    @classmethod
+    def _parsable_url(cls, value: str) -> str:
+        try:
+            make_url(value)
+        except ArgumentError as error:
+            raise ValueError("not a database URL") from error
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("not an http(s) URL")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token_shape(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("xapp-"):
+            raise ValueError("an app-level token starts with xapp-")
+        return value
+
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _bot_token_shape(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("xoxb-"):
+            raise ValueError("a bot token starts with xoxb-")
+        return value
+
+    @property
+    def socket_mode(self) -> bool:
+        """Tell whether the bot connects through Socket Mode rather than HTTP."""
+        return self.slack_app_token is not None
+
+    @property
+    def mode(self) -> Literal["socket", "http"]:
+        """Name the connection mode for logs and messages."""
+        return "socket" if self.socket_mode else "http"
+
+    @property
+    def log_level_number(self) -> int:
+        """Return the logging module's number for LOG_LEVEL."""
+        return logging.getLevelNamesMapping()[self.log_level]
+
+    def require_slack(self) -> None:
+        """Check that what `sla-bot run` needs to reach Slack is there, or raise SettingsError."""
+        if self.slack_bot_token is None:
+            raise SettingsError(_missing("SLACK_BOT_TOKEN"))
+        if not self.socket_mode and self.slack_signing_secret is None:
+            raise SettingsError(
+                _missing("SLACK_SIGNING_SECRET", " (HTTP mode verifies every request with it)")
+            )
+
+
+def _missing(variable: str, why: str = "") -> str:
+    return f"{variable} is not set{why}: set it to {HINTS[variable]}."
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, env_file: str | None = ".env"
+) -> Settings:
+    """Build the settings from the environment, or raise SettingsError with one clear line."""
+    try:
+        if environ is None:
+            return Settings(_env_file=env_file)  # type: ignore[call-arg]
+        values = {key.lower(): value for key, value in environ.items() if key.upper() in HINTS}
+        return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    except ValidationError as error:
+        first = error.errors()[0]
+        variable = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        reason = str(first["msg"]).removeprefix("Value error, ")
+        hint = HINTS.get(variable, "a valid value")
+        # Secrets are never echoed back: the message may end up in a shared log.
+        shown = "" if variable.endswith(("TOKEN", "SECRET")) else f"; got {first.get('input')!r}"
+        raise SettingsError(
+            f"{variable} is malformed ({reason}{shown}): set it to {hint}."
+        ) from None

@@ -1,0 +1,167 @@
+"""HTTP plumbing of the stand-in: parse what slack_sdk sends, fault-inject, record, answer."""
+
+import contextlib
+import json
+import time
+from email.parser import BytesParser
+from email.policy import HTTP
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from bot.standin import response_urls
+from bot.standin.state import RESPONSE_URL_METHOD, UPLOAD_METHOD, RecordedCall, StandInState
+from bot.standin.web_api import METHODS, Reply, err, ratelimited, receive_upload
+
+# Fields slack_sdk (or a form-encoding client) sends as JSON strings; tests want objects.
+_JSON_FIELDS = ("blocks", "view", "attachments", "files", "metadata")
+
+
+class StandInHTTPServer(ThreadingHTTPServer):
+    """A threading server whose handlers share one StandInState."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], state: StandInState) -> None:
+        super().__init__(address, StandInHandler)
+        self.state = state
+
+
+def _multipart(content_type: str, raw: bytes) -> dict[str, Any]:
+    """Decode multipart/form-data: text fields as str, file parts as bytes."""
+    message = BytesParser(policy=HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + raw
+    )
+    fields: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True) or b""
+        if part.get_filename() is None:
+            fields[str(name)] = payload.decode("utf-8", "replace")
+        else:
+            fields[str(name)] = payload
+    return fields
+
+
+def parse_args(query: str, content_type: str, raw: bytes) -> dict[str, Any]:
+    """Merge query params and the JSON / form / multipart body, decoding JSON-string fields."""
+    args: dict[str, Any] = dict(parse_qsl(query, keep_blank_values=True))
+    kind = content_type.split(";", maxsplit=1)[0].strip().lower()
+    if kind == "application/json" and raw:
+        decoded = json.loads(raw)
+        if isinstance(decoded, dict):
+            args.update(decoded)
+    elif kind == "multipart/form-data":
+        args.update(_multipart(content_type, raw))
+    elif raw:
+        args.update(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+    for key in _JSON_FIELDS:
+        if isinstance(args.get(key), str):
+            # Undecodable values stay strings so validation reports invalid_blocks_format.
+            with contextlib.suppress(ValueError):
+                args[key] = json.loads(args[key])
+    return args
+
+
+class StandInHandler(BaseHTTPRequestHandler):
+    """Routes /api/<method>, /upload/<file_id> and /response/<token>."""
+
+    server: StandInHTTPServer
+
+    def do_POST(self) -> None:
+        """Answer a POST (slack_sdk sends every Web API call as POST)."""
+        self._dispatch()
+
+    def do_GET(self) -> None:
+        """Answer a GET with query params, as other HTTP clients may send read methods."""
+        self._dispatch()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Stay quiet; the recorded calls are the log."""
+
+    def _dispatch(self) -> None:
+        arrived = time.monotonic()
+        state = self.server.state
+        url = urlsplit(self.path)
+        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        parts = [p for p in url.path.split("/") if p]
+        if len(parts) != 2 or parts[0] not in ("api", "upload", "response"):
+            self._send(Reply(404, {"ok": False, "error": "not_found"}, text="not_found"))
+            return
+        route, name = parts
+        content_type = self.headers.get("Content-Type", "")
+        try:
+            if route == "upload":
+                method = UPLOAD_METHOD
+                args = self._upload_args(name, content_type, raw)
+            else:
+                method = name if route == "api" else RESPONSE_URL_METHOD
+                args = parse_args(url.query, content_type, raw)
+        except ValueError:
+            method, args = (name if route == "api" else route), {"_raw": raw}
+            reply = err("invalid_json" if route == "api" else "invalid_payload", status=400)
+        else:
+            reply = self._answer(state, route, method, name, args)
+        if route == "response":
+            args = {**args, "token": name}
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        state.record(RecordedCall(method, args, reply.status, arrived, reply.body, headers))
+        # The work is done before the delay, so a client timing out still leaves its effect,
+        # exactly the situation that makes blind retries post twice on the real Slack.
+        pause = state.delay_for(method)
+        if pause > 0:
+            time.sleep(pause)
+        self._send(reply)
+
+    def _upload_args(self, file_id: str, content_type: str, raw: bytes) -> dict[str, Any]:
+        """slack_sdk POSTs raw bytes; curl-style clients send multipart with a file part."""
+        content = raw
+        if content_type.lower().startswith("multipart/form-data"):
+            parts = [v for v in _multipart(content_type, raw).values() if isinstance(v, bytes)]
+            content = parts[0] if parts else b""
+        return {"file_id": file_id, "content": content, "length": len(content)}
+
+    def _answer(
+        self, state: StandInState, route: str, method: str, name: str, args: dict[str, Any]
+    ) -> Reply:
+        if route == "api":
+            token = args.pop("token", None)
+            auth = self.headers.get("Authorization", "")
+            if auth.startswith("Bearer "):
+                token = auth[len("Bearer ") :].strip()
+            if not token:
+                return err("not_authed")
+            if state.valid_token is not None and token != state.valid_token:
+                return err("invalid_auth")
+        fault = state.take_fault(method)
+        if fault is not None:
+            if fault.status == 429:
+                return ratelimited(fault.retry_after or 1)
+            reply = err(fault.error, status=fault.status)
+            if fault.retry_after is not None:
+                reply.headers["Retry-After"] = str(fault.retry_after)
+            return reply
+        if route == "upload":
+            return receive_upload(state, name, args["content"])
+        if route == "response":
+            return response_urls.post(state, name, args)
+        handler = METHODS.get(method)
+        if handler is None:
+            return err("unknown_method")
+        return handler(state, args)
+
+    def _send(self, reply: Reply) -> None:
+        if reply.text is not None:
+            payload, kind = reply.text.encode(), "text/plain; charset=utf-8"
+        else:
+            payload, kind = json.dumps(reply.body).encode(), "application/json; charset=utf-8"
+        # A client that timed out (see delay()) has gone; that is the scenario, not an error.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.send_response(reply.status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(payload)))
+            for key, value in reply.headers.items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(payload)

@@ -1,0 +1,65 @@
+"""The JSON API under /api/* for CRMs, forms and analytics."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Callable
+from functools import wraps
+from typing import TYPE_CHECKING, Any
+
+from flask import Blueprint, Flask, Response, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+if TYPE_CHECKING:
+    from bot.deps import Deps
+
+ApiView = Callable[..., Any]
+
+
+def require_token(deps: Deps) -> Callable[[ApiView], ApiView]:
+    """Guard a view with the bearer token in SLA_API_TOKEN (503 when the API is not enabled)."""
+
+    def decorate(view: ApiView) -> ApiView:
+        @wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            expected = deps.settings.sla_api_token
+            if expected is None:
+                return error(
+                    503,
+                    "The API is disabled: set SLA_API_TOKEN to a long random "
+                    "string and send it as 'Authorization: Bearer <token>'.",
+                )
+            scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+            if scheme.lower() != "bearer" or not hmac.compare_digest(
+                given.strip().encode(), expected.encode()
+            ):
+                return error(401, "Missing or wrong bearer token.")
+            return view(*args, **kwargs)
+
+        return guarded
+
+    return decorate
+
+
+def error(status: int, message: str, **extra: Any) -> tuple[Response, int]:
+    """A JSON error answer."""
+    return jsonify(error=message, **extra), status
+
+
+def register(web: Flask, deps: Deps) -> None:
+    """Mount the /api blueprint and make every /api error answer in JSON."""
+    api = Blueprint("api", __name__, url_prefix="/api")
+
+    @api.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> tuple[Response, int]:
+        return error(exc.code or 500, exc.description or exc.name)
+
+    @web.errorhandler(404)
+    def not_found(exc: HTTPException) -> tuple[Response, int]:
+        return error(404, "No such endpoint.", path=request.path)
+
+    @web.errorhandler(405)
+    def not_allowed(exc: HTTPException) -> tuple[Response, int]:
+        return error(405, "Method not allowed on this endpoint.", path=request.path)
+
+    web.register_blueprint(api)

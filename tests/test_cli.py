@@ -1,0 +1,174 @@
+"""The command line: check, run's start-up errors, and the demo."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.cli import main
+from bot.demo import run_demo
+from bot.harness import SIGNING_SECRET
+from bot.standin import SignedSlackClient, SlackStandIn
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+SHARED_EXAMPLE = ROOT.parent / "shared" / "agreement.example.yaml"
+SLA_BOT = shutil.which("sla-bot", path=str(Path(sys.executable).parent)) or "sla-bot"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        EXAMPLES / "agreement.en.yaml",
+        EXAMPLES / "acuerdo.es.yaml",
+        Path(__file__).parent / "fixtures" / "agreement.example.yaml",
+    ],
+)
+def test_check_accepts_the_examples(path: Path, capsys) -> None:
+    assert main(["check", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "valid" in out or "válido" in out
+    assert "America/Mexico_City" in out
+
+
+def test_check_accepts_the_shared_example_when_present(capsys) -> None:
+    if not SHARED_EXAMPLE.exists():
+        pytest.skip("shared/ is not beside this checkout")
+    assert main(["check", str(SHARED_EXAMPLE)]) == 0
+
+
+def test_check_prints_the_summary(capsys) -> None:
+    main(["check", str(EXAMPLES / "agreement.en.yaml")])
+    out = capsys.readouterr().out
+    assert "Acme Analytics" in out
+    assert "first touch within 5m" in out
+    assert "6 calls, 3 voicemails and 3 emails over 10 business days" in out
+    assert "2,500 visits, 250 contacts, 20 clients" in out
+    assert "handoffs #C0HANDOFF, standup #C0STANDUP" in out
+
+
+def test_check_lists_every_problem_by_path(tmp_path: Path, capsys) -> None:
+    data = yaml.safe_load((EXAMPLES / "agreement.en.yaml").read_text())
+    data["cadence"]["touches"][3]["kind"] = "sms"
+    data["timezone"] = "Mars/Olympus"
+    data["colour"] = "blue"
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(yaml.safe_dump(data))
+    assert main(["check", str(broken)]) == 1
+    err = capsys.readouterr().err
+    assert "3 problems" in err
+    assert "cadence.touches[3].kind: must be one of call, email, voicemail" in err
+    assert "timezone:" in err and "Mars/Olympus" in err
+    assert "colour: unknown key" in err
+    assert "Traceback" not in err
+
+
+def test_check_of_a_missing_file_says_so(tmp_path: Path, capsys) -> None:
+    assert main(["check", str(tmp_path / "nope.yaml")]) == 1
+    assert "nope.yaml" in capsys.readouterr().err
+
+
+def test_demo_plays_the_session_and_exits_zero() -> None:
+    out = io.StringIO()
+    assert run_demo(out=out) == 0
+    text = out.getvalue()
+    assert "@carla types: /sla glossary mql" in text
+    assert "MQL: A contact whose fit and engagement score is 60 or more" in text
+    assert "“leed” is not in our glossary." in text
+    assert "• Create content: @carla" in text
+    assert "6 calls, 3 voicemails and 3 emails over 10 business days" in text
+    assert "Home tab:" in text
+    assert "Contactos:" in text
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _env(**values: str) -> dict[str, str]:
+    keep = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SLA_"))}
+    return {**keep, "PORT": "1", **values}
+
+
+def test_run_stops_with_one_clear_line_when_a_setting_is_missing(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [SLA_BOT, "run"],
+        env=_env(),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "SLACK_BOT_TOKEN is not set" in lines[0]
+
+
+def test_run_refuses_a_broken_agreement_before_serving(tmp_path: Path) -> None:
+    (tmp_path / "sla.yaml").write_text("version: 1\n")
+    env = _env(SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s")
+    result = subprocess.run(
+        [SLA_BOT, "run"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "company: is required" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_run_serves_slash_commands_over_http(tmp_path: Path) -> None:
+    port = _free_port()
+    with SlackStandIn() as standin:
+        env = _env(
+            SLACK_BOT_TOKEN="xoxb-run-test",
+            SLACK_SIGNING_SECRET=SIGNING_SECRET,
+            SLACK_API_URL=standin.api_url,
+            DATABASE_URL=f"sqlite:///{tmp_path / 'run.db'}",
+            SLA_CONFIG=str(EXAMPLES / "agreement.en.yaml"),
+            PORT=str(port),
+        )
+        process = subprocess.Popen(
+            [SLA_BOT, "run"], env=env, cwd=tmp_path, stderr=subprocess.PIPE, text=True
+        )
+        try:
+            _wait_for_port(port, process)
+            slack = SignedSlackClient(
+                f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET, standin
+            )
+            replies = slack.slash_command("glossary MQL").replies()
+            assert replies[0]["text"].startswith("*MQL*: A contact whose fit")
+        finally:
+            process.terminate()
+            _, err = process.communicate(timeout=20)
+        assert process.returncode == 0, err
+        assert "Running upgrade" in err  # migrations were applied at start
+
+
+def _wait_for_port(port: int, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(process.stderr.read() if process.stderr else "exited")
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise AssertionError("the bot did not start listening")
