@@ -26,6 +26,11 @@ class Reply:
         return {"text": self.text, "blocks": self.blocks}
 
 
+def escape(text: str) -> str:
+    """Make outside text inert in mrkdwn: no <!channel> pings, no fake links or mentions."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def truncate(text: str, limit: int) -> str:
     """Cut text to a limit, marking the cut with an ellipsis."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -44,6 +49,23 @@ def context(text: str) -> Block:
 def divider() -> Block:
     """A horizontal rule."""
     return {"type": "divider"}
+
+
+def section_with_button(text: str, accessory: Block, block_id: str | None = None) -> Block:
+    """A section with a button on its right."""
+    block = section(text)
+    block["accessory"] = accessory
+    if block_id:
+        block["block_id"] = block_id
+    return block
+
+
+def actions(*elements: Block, block_id: str | None = None) -> Block:
+    """A row of buttons."""
+    block: Block = {"type": "actions", "elements": list(elements)}
+    if block_id:
+        block["block_id"] = block_id
+    return block
 
 
 def button(text: str, action_id: str, value: str, style: str | None = None) -> Block:

@@ -21,6 +21,12 @@ ALIASES: dict[str, str] = {
     "agreement": "agreement",
     "acuerdo": "agreement",
     "sla": "agreement",
+    "lead": "lead",
+    "prospecto": "lead",
+    "handoff": "handoff",
+    "hand-off": "handoff",
+    "entrega": "handoff",
+    "entregar": "handoff",
 }
 
 

@@ -1,27 +1,53 @@
-"""The /sla subcommands: one entry point from text to reply."""
+"""The /sla subcommands: one entry point from text to reply (or a modal to open)."""
 
 from __future__ import annotations
 
-from bot.blocks import Reply
+from dataclasses import dataclass
+from typing import Any
+
+from bot.blocks import Reply, text_reply
 from bot.command_router import route
+from bot.handoff_modal import handoff_view
 from bot.knowledge import KnowledgeAnswers
+from bot.lead_story import LeadStories
+
+
+@dataclass(frozen=True)
+class OpenModal:
+    """The command's answer is a modal to open with the request's trigger_id."""
+
+    view: dict[str, Any]
 
 
 class SlaCommands:
     """Answers a /sla command typed by a user."""
 
-    def __init__(self, knowledge: KnowledgeAnswers) -> None:
+    def __init__(self, knowledge: KnowledgeAnswers, stories: LeadStories) -> None:
         self.knowledge = knowledge
+        self.stories = stories
 
-    def answer(self, text: str | None, user_id: str) -> Reply:
+    def answer(self, text: str | None, user_id: str) -> Reply | OpenModal:
         """Route the text to its subcommand; unknown or empty text gets the help."""
         chosen = route(text)
+        knowledge = self.knowledge
         if chosen.name == "glossary":
-            return self.knowledge.glossary(chosen.args)
+            return knowledge.glossary(chosen.args)
         if chosen.name == "owners":
-            return self.knowledge.owners(chosen.args)
+            return knowledge.owners(chosen.args)
         if chosen.name == "agreement":
-            return self.knowledge.summary()
+            return knowledge.summary()
+        if chosen.name == "lead":
+            return self.stories.story(chosen.args)
+        if chosen.name == "handoff":
+            if not self.may_hand_off(user_id):
+                return text_reply(knowledge.cat.t("modal.not_allowed"))
+            return OpenModal(handoff_view(knowledge.cat))
         if chosen.name == "help":
-            return self.knowledge.help()
-        return self.knowledge.help(unknown=chosen.word)
+            return knowledge.help()
+        return knowledge.help(unknown=chosen.word)
+
+    def may_hand_off(self, user_id: str) -> bool:
+        """Marketers and managers hand off leads (anyone, when the agreement lists neither)."""
+        slack = self.knowledge.agreement.slack
+        allowed = {*slack.marketers, *slack.managers}
+        return not allowed or user_id in allowed

@@ -5,9 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.catalogue import Catalogue
+from bot.claims import Claims
 from bot.clock import Clock
 from bot.commands import SlaCommands
 from bot.events import EventUseCases
+from bot.handoffs import Handoffs
+from bot.lead_messages import LeadMessages
+from bot.outbox.worker import OutboxWorker
 from bot.settings import Settings
 from sla_rules.agreement import Agreement
 from storage.unit_of_work import Database
@@ -24,3 +28,7 @@ class Deps:
     clock: Clock
     commands: SlaCommands
     events: EventUseCases
+    messages: LeadMessages
+    handoffs: Handoffs
+    claims: Claims
+    outbox: OutboxWorker

@@ -29,6 +29,8 @@ class LocalBot:
         standin: SlackStandIn | None = None,
         clock: Clock = utc_now,
         extra_env: dict[str, str] | None = None,
+        pace_seconds: float = 1.0,
+        background: bool = True,
     ) -> None:
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         if database_url is None:
@@ -40,6 +42,8 @@ class LocalBot:
         self.database_url = database_url
         self.clock = clock
         self.extra_env = extra_env or {}
+        self.pace_seconds = pace_seconds
+        self.background = background
         self.bot: SlaBot | None = None
         self.server: HttpServer | None = None
         self.slack: SignedSlackClient | None = None
@@ -64,7 +68,11 @@ class LocalBot:
             self.standin.start()
         settings = self.settings()
         agreement, database = prepare(settings)
-        self.bot = create_app(settings, agreement, database=database, clock=self.clock)
+        self.bot = create_app(
+            settings, agreement, database=database, clock=self.clock, pace_seconds=self.pace_seconds
+        )
+        if self.background:
+            self.bot.start_background()
         self.server = local_server(self.bot.web).start()
         self.slack = SignedSlackClient(
             f"{self.server.url}/slack/events", SIGNING_SECRET, self.standin

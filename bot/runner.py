@@ -36,6 +36,7 @@ def run(settings: Settings) -> None:
     agreement, database = prepare(settings)
     bot: SlaBot = create_app(settings, agreement, database=database)
     server = HttpServer(bot.web, port=settings.port)
+    bot.start_background()
     socket_handler = None
     if settings.socket_mode:
         from slack_bolt.adapter.socket_mode import SocketModeHandler

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from flask import Flask
 from slack_bolt import App
 
-from handlers import api, commands, errors, events, http
+from handlers import actions, api, commands, errors, events, http, views
 
 if TYPE_CHECKING:
     from bot.deps import Deps
@@ -18,5 +18,7 @@ def register(bolt: App, web: Flask, deps: Deps) -> None:
     errors.register(bolt, deps)
     commands.register(bolt, deps)
     events.register(bolt, deps)
+    actions.register(bolt, deps)
+    views.register(bolt, deps)
     http.register(web, bolt, deps)
     api.register(web, deps)

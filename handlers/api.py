@@ -10,8 +10,14 @@ from typing import TYPE_CHECKING, Any
 from flask import Blueprint, Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from bot.catalogue import Catalogue
+from bot.handoff_input import parse_handoff
+
 if TYPE_CHECKING:
     from bot.deps import Deps
+
+# Integrators read the API's messages; they are written for developers, in English.
+ENGLISH = Catalogue("en")
 
 ApiView = Callable[..., Any]
 
@@ -49,6 +55,22 @@ def error(status: int, message: str, **extra: Any) -> tuple[Response, int]:
 def register(web: Flask, deps: Deps) -> None:
     """Mount the /api blueprint and make every /api error answer in JSON."""
     api = Blueprint("api", __name__, url_prefix="/api")
+
+    @api.post("/handoffs")
+    @require_token(deps)
+    def create_handoff() -> tuple[Response, int]:
+        body = request.get_json(silent=True, force=True)
+        if body is None:
+            return error(400, "The body is not valid JSON.")
+        data, errors = parse_handoff(body, ENGLISH)
+        if data is not None and not data.external_id:
+            data, errors = None, {"external_id": ENGLISH.t("input.required")}
+        if data is None:
+            return error(422, "Some fields are missing or invalid.", fields=errors)
+        result = deps.handoffs.hand_off(data, via="api")
+        answer = result.lead.api(deps.agreement.zone)
+        answer["outcome"] = result.outcome
+        return jsonify(answer), 201 if result.outcome == "created" else 200
 
     @api.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> tuple[Response, int]:

@@ -1,0 +1,87 @@
+"""The claim use case: first click wins, atomically, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.clock import Clock
+from bot.lead_messages import LeadMessages
+from bot.lead_view import LeadView
+from sla_rules.agreement import Agreement
+from storage import leads as repo
+from storage.outbox import enqueue
+from storage.unit_of_work import Database
+
+ClaimOutcome = Literal["claimed", "yours", "taken", "not_rep", "closed", "missing"]
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    """How a claim click ended, and the lead as it now stands."""
+
+    outcome: ClaimOutcome
+    lead: LeadView | None
+
+
+class Claims:
+    """Gives a lead to the first rep who claims it and owes Slack the consequences."""
+
+    def __init__(
+        self,
+        database: Database,
+        agreement: Agreement,
+        messages: LeadMessages,
+        clock: Clock,
+        on_commit: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.database = database
+        self.agreement = agreement
+        self.messages = messages
+        self.clock = clock
+        self.on_commit = on_commit
+
+    def claim(self, lead_id: int, user_id: str) -> ClaimResult:
+        """Claim a lead for a user."""
+        if not self.agreement.slack.may_claim(user_id):
+            return ClaimResult("not_rep", None)
+        now = self.clock()
+        with self.database.unit_of_work() as session:
+            won = repo.claim_lead(session, lead_id, user_id, now)
+            lead = repo.lead_by_id(session, lead_id)
+            if lead is None:
+                return ClaimResult("missing", None)
+            session.refresh(lead)
+            view = LeadView.of(lead)
+            if not won:
+                if lead.owner_id == user_id:
+                    return ClaimResult("yours", view)
+                if lead.owner_id is not None:
+                    return ClaimResult("taken", view)
+                return ClaimResult("closed", view)
+            waited = now - lead.handed_off_at
+            repo.add_event(
+                session, lead_id, "claimed", now, user_id, seconds=int(waited.total_seconds())
+            )
+            enqueue(
+                session,
+                kind="update_announcement",
+                channel=lead.announce_channel,
+                lead_id=lead_id,
+                now=now,
+            )
+            if lead.in_digest:
+                enqueue(
+                    session,
+                    kind="thread_root",
+                    channel=lead.announce_channel,
+                    lead_id=lead_id,
+                    now=now,
+                )
+            dm = self.messages.owner_dm(view, now)
+            enqueue(
+                session, kind="dm", channel=user_id, lead_id=lead_id, now=now, payload=dm.payload()
+            )
+        self.on_commit()
+        return ClaimResult("claimed", view)

@@ -1,0 +1,101 @@
+"""A handoff as it arrives (API, modal, CSV): validated once, with errors named by field."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic.functional_validators import BeforeValidator
+
+from bot.catalogue import Catalogue
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE = re.compile(r"^[0-9+()./\s-]{5,50}$")
+
+
+def _blank_to_none(value: Any) -> Any:
+    if isinstance(value, str):
+        value = " ".join(value.split())
+        return value or None
+    return value
+
+
+Optional = Annotated[str | None, BeforeValidator(_blank_to_none)]
+
+
+class HandoffIn(BaseModel):
+    """The fields of a handoff, with the limits that keep every message within Block Kit's."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    external_id: Annotated[str | None, BeforeValidator(_blank_to_none)] = Field(
+        default=None, max_length=200
+    )
+    name: Annotated[str, BeforeValidator(_blank_to_none)] = Field(min_length=1, max_length=200)
+    email: Optional = Field(default=None, max_length=254)
+    phone: Optional = Field(default=None, max_length=50)
+    company: Optional = Field(default=None, max_length=200)
+    source: Optional = Field(default=None, max_length=100)
+    reason: Optional = Field(default=None, max_length=1000)
+    handed_off_at: datetime | None = None
+
+    @field_validator("email")
+    @classmethod
+    def _email_shape(cls, value: str | None) -> str | None:
+        if value is not None and not _EMAIL.match(value):
+            raise ValueError("not_email")
+        return value
+
+    @field_validator("phone")
+    @classmethod
+    def _phone_shape(cls, value: str | None) -> str | None:
+        if value is not None and not _PHONE.match(value):
+            raise ValueError("not_phone")
+        return value
+
+    @field_validator("handed_off_at")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("needs_offset")
+        return value
+
+
+# pydantic's error types, mapped to catalogue keys under input.*
+_KEYS = {
+    "missing": "required",
+    "string_too_short": "required",
+    "string_too_long": "too_long",
+    "extra_forbidden": "unknown_field",
+    "string_type": "not_text",
+    "datetime_from_date_parsing": "not_datetime",
+    "datetime_parsing": "not_datetime",
+    "datetime_type": "not_datetime",
+}
+_VALUE_ERRORS = {"not_email", "not_phone", "needs_offset"}
+
+
+def field_errors(error: ValidationError, cat: Catalogue) -> dict[str, str]:
+    """Turn pydantic's errors into {field: plain message in the catalogue's language}."""
+    errors: dict[str, str] = {}
+    for item in error.errors():
+        field = ".".join(str(part) for part in item["loc"]) or "body"
+        key = _KEYS.get(item["type"])
+        if key is None:
+            reason = str((item.get("ctx") or {}).get("error", ""))
+            key = reason if reason in _VALUE_ERRORS else "invalid"
+        ctx = item.get("ctx") or {}
+        errors.setdefault(field, cat.t(f"input.{key}", max=ctx.get("max_length", "")))
+    return errors
+
+
+def parse_handoff(data: Any, cat: Catalogue) -> tuple[HandoffIn | None, dict[str, str]]:
+    """Validate raw handoff data; give the handoff or the errors by field."""
+    if not isinstance(data, dict):
+        return None, {"body": cat.t("input.not_object")}
+    try:
+        return HandoffIn.model_validate(data), {}
+    except ValidationError as error:
+        return None, field_errors(error, cat)

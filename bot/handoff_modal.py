@@ -1,0 +1,77 @@
+"""The /sla handoff modal: its view, reading its values, and the confirmation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.blocks import Block, escape, section, truncate
+from bot.catalogue import Catalogue
+from bot.lead_view import LeadView
+
+CALLBACK_ID = "handoff"
+FIELDS = ("name", "company", "email", "phone", "source", "reason")
+_MAX_LENGTH = {
+    "name": 200,
+    "company": 200,
+    "email": 254,
+    "phone": 50,
+    "source": 100,
+    "reason": 1000,
+}
+
+
+def _input(field: str, cat: Catalogue, *, optional: bool, multiline: bool = False) -> Block:
+    element: Block = {
+        "type": "plain_text_input",
+        "action_id": "value",
+        "max_length": _MAX_LENGTH[field],
+        "multiline": multiline,
+    }
+    block: Block = {
+        "type": "input",
+        "block_id": field,
+        "optional": optional,
+        "label": {"type": "plain_text", "text": cat.t(f"modal.{field}")},
+        "element": element,
+    }
+    if cat.has(f"modal.{field}_hint"):
+        block["hint"] = {"type": "plain_text", "text": cat.t(f"modal.{field}_hint")}
+    return block
+
+
+def handoff_view(cat: Catalogue) -> dict[str, Any]:
+    """The modal a marketer fills in to hand a lead to Sales."""
+    return {
+        "type": "modal",
+        "callback_id": CALLBACK_ID,
+        "title": {"type": "plain_text", "text": truncate(cat.t("modal.title"), 24)},
+        "submit": {"type": "plain_text", "text": truncate(cat.t("modal.submit"), 24)},
+        "close": {"type": "plain_text", "text": truncate(cat.t("modal.cancel"), 24)},
+        "blocks": [
+            _input("name", cat, optional=False),
+            _input("company", cat, optional=True),
+            _input("email", cat, optional=True),
+            _input("phone", cat, optional=True),
+            _input("source", cat, optional=True),
+            _input("reason", cat, optional=False, multiline=True),
+        ],
+    }
+
+
+def submitted_values(view: dict[str, Any]) -> dict[str, str | None]:
+    """Read the modal's inputs into handoff fields."""
+    values = view.get("state", {}).get("values", {})
+    return {field: (values.get(field, {}).get("value", {}) or {}).get("value") for field in FIELDS}
+
+
+def confirmation_view(cat: Catalogue, lead: LeadView, outcome: str, channel: str) -> dict[str, Any]:
+    """What the modal turns into once the handoff is stored."""
+    key = "modal.attached" if outcome == "attached" else "modal.done"
+    text = cat.t(key, id=lead.short_id, name=escape(lead.name), channel=channel)
+    return {
+        "type": "modal",
+        "callback_id": f"{CALLBACK_ID}_done",
+        "title": {"type": "plain_text", "text": truncate(cat.t("modal.title"), 24)},
+        "close": {"type": "plain_text", "text": truncate(cat.t("modal.close"), 24)},
+        "blocks": [section(text)],
+    }

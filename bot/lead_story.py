@@ -1,0 +1,83 @@
+"""/sla lead: a lead's story so far, from its timeline."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from bot.blocks import Reply, escape, text_reply
+from bot.catalogue import Catalogue
+from bot.clock import Clock
+from bot.formatting import elapsed, local_time
+from bot.lead_view import LeadView
+from sla_rules.leads import parse_short_id
+from storage import leads as repo
+from storage.models import Lead, LeadEvent
+from storage.unit_of_work import Database
+
+
+class LeadStories:
+    """Finds a lead by short or external ID and tells what happened to it."""
+
+    def __init__(self, database: Database, cat: Catalogue, zone: ZoneInfo, clock: Clock) -> None:
+        self.database = database
+        self.cat = cat
+        self.zone = zone
+        self.clock = clock
+
+    def find(self, reference: str) -> LeadView | None:
+        """The lead named by L-42, 42 or an external ID."""
+        with self.database.reading() as session:
+            lead = self._find(session, reference)
+            return None if lead is None else LeadView.of(lead)
+
+    @staticmethod
+    def _find(session: object, reference: str) -> Lead | None:
+        number = parse_short_id(reference)
+        lead = repo.lead_by_id(session, number) if number is not None else None  # type: ignore[arg-type]
+        return lead or repo.lead_by_external_id(session, reference.strip())  # type: ignore[arg-type]
+
+    def story(self, reference: str) -> Reply:
+        """The lead's timeline, or why it cannot be shown."""
+        cat = self.cat
+        reference = reference.strip()
+        if not reference:
+            return text_reply(cat.t("story.usage"))
+        with self.database.reading() as session:
+            lead = self._find(session, reference)
+            if lead is None:
+                return text_reply(cat.t("story.not_found", ref=escape(reference[:100])))
+            view = LeadView.of(lead)
+            events = list(repo.timeline(session, lead.id))
+        now = self.clock()
+        company = f" · {escape(view.company)}" if view.company else ""
+        title = cat.t("story.title", id=view.short_id, name=escape(view.name), company=company)
+        owner = cat.t("story.owner", owner=view.owner_id) if view.owner_id else ""
+        lines = [
+            cat.t("story.status", status=cat.t(f"status.{view.status}"), owner=owner),
+            cat.t("story.respond_by", time=local_time(view.respond_by, self.zone, now)),
+        ]
+        lines += [self._line(event, view, now) for event in events]
+        return text_reply(title, lines, footer=cat.t("story.zone", zone=self.zone.key))
+
+    def _line(self, event: LeadEvent, lead: LeadView, now: object) -> str:
+        cat = self.cat
+        when = local_time(event.at, self.zone, now)  # type: ignore[arg-type]
+        detail = event.detail or {}
+        if event.kind == "handoff":
+            by = cat.t("story.by", user=event.actor) if event.actor else ""
+            return cat.t(
+                "story.handoff", time=when, via=cat.t(f"via.{detail.get('via', 'api')}"), by=by
+            )
+        if event.kind == "announced":
+            digest = cat.t("story.in_digest") if detail.get("digest") else ""
+            return cat.t(
+                "story.announced", time=when, channel=detail.get("channel", ""), digest=digest
+            )
+        if event.kind == "claimed":
+            waited = elapsed(timedelta(seconds=int(detail.get("seconds", 0))))
+            return cat.t("story.claimed", time=when, owner=event.actor, elapsed=waited)
+        if event.kind == "duplicate":
+            parts = [escape(str(detail[k])) for k in ("source", "reason") if detail.get(k)]
+            return cat.t("story.duplicate", time=when, details=" · ".join(parts) or "—")
+        return cat.t("story.other", time=when, kind=event.kind)

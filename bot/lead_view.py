@@ -1,0 +1,62 @@
+"""A read-only view of a lead, detached from the database session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sla_rules.leads import short_id
+from storage.models import Lead
+
+
+@dataclass(frozen=True)
+class LeadView:
+    """What the use cases and message builders need to know about a lead."""
+
+    id: int
+    external_id: str | None
+    name: str
+    email: str | None
+    phone: str | None
+    company: str | None
+    source: str | None
+    reason: str | None
+    via: str
+    handed_off_by: str | None
+    handed_off_at: datetime
+    respond_by: datetime
+    status: str
+    owner_id: str | None
+    claimed_at: datetime | None
+    announce_channel: str
+    announce_ts: str | None
+    in_digest: bool
+    thread_ts: str | None
+
+    @property
+    def short_id(self) -> str:
+        """L-42."""
+        return short_id(self.id)
+
+    @property
+    def time_to_claim(self) -> timedelta | None:
+        """How long the lead waited for an owner."""
+        return None if self.claimed_at is None else self.claimed_at - self.handed_off_at
+
+    @classmethod
+    def of(cls, lead: Lead) -> LeadView:
+        """Copy a lead row into a view."""
+        return cls(**{name: getattr(lead, name) for name in cls.__dataclass_fields__})
+
+    def api(self, zone: Any) -> dict[str, Any]:
+        """The lead as the HTTP API shows it (times in the agreement's zone, with offset)."""
+        return {
+            "id": self.short_id,
+            "external_id": self.external_id,
+            "status": self.status,
+            "name": self.name,
+            "owner": self.owner_id,
+            "handed_off_at": self.handed_off_at.astimezone(zone).isoformat(),
+            "respond_by": self.respond_by.astimezone(zone).isoformat(),
+        }

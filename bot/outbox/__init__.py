@@ -1,0 +1,1 @@
+"""Delivery of the messages the bot owes Slack: paced, retried, never lost."""

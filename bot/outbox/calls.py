@@ -1,0 +1,96 @@
+"""What one delivery sends to Slack, and what to record when it succeeds."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.lead_messages import LeadMessages
+from bot.lead_view import LeadView
+from storage import leads as repo
+from storage.models import Lead
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A leased outbox row, detached from its session."""
+
+    id: int
+    kind: str
+    channel: str
+    lead_id: int | None
+    payload: dict[str, Any]
+
+
+@dataclass
+class SlackCall:
+    """One Web API call, plus what the delivery records once Slack has the message."""
+
+    method: str
+    args: dict[str, Any]
+    messages: list[Pending]
+    announces: list[int] = field(default_factory=list)
+    thread_root_of: int | None = None
+
+    @property
+    def ids(self) -> list[int]:
+        """The outbox rows this call delivers."""
+        return [m.id for m in self.messages]
+
+
+def _thread_of(lead: Lead | None) -> str | None:
+    if lead is None:
+        return None
+    return lead.thread_ts or lead.announce_ts
+
+
+def build_call(
+    session: Session, group: Sequence[Pending], messages: LeadMessages
+) -> SlackCall | None:
+    """Render a group of outbox rows from the database's current state; None if moot."""
+    first = group[0]
+    lead = repo.lead_by_id(session, first.lead_id) if first.lead_id is not None else None
+    if first.kind == "announce":
+        views = [
+            LeadView.of(row)
+            for row in (repo.lead_by_id(session, m.lead_id) for m in group if m.lead_id is not None)
+            if row is not None
+        ]
+        if not views:
+            return None
+        reply = messages.announcement(views[0]) if len(views) == 1 else messages.digest(views)
+        return SlackCall(
+            "chat.postMessage",
+            {"channel": first.channel, **reply.payload()},
+            list(group),
+            announces=[v.id for v in views],
+        )
+    if first.kind == "update_announcement":
+        if lead is None or lead.announce_ts is None:
+            return None
+        if lead.in_digest:
+            siblings = repo.leads_in_message(session, lead.announce_channel, lead.announce_ts)
+            reply = messages.digest([LeadView.of(row) for row in siblings])
+        else:
+            reply = messages.announcement(LeadView.of(lead))
+        args = {"channel": lead.announce_channel, "ts": lead.announce_ts, **reply.payload()}
+        return SlackCall("chat.update", args, list(group))
+    if first.kind == "thread_root":
+        if lead is None:
+            return None
+        reply = messages.thread_root(LeadView.of(lead))
+        return SlackCall(
+            "chat.postMessage",
+            {"channel": first.channel, **reply.payload()},
+            list(group),
+            thread_root_of=lead.id,
+        )
+    args = {"channel": first.channel, **first.payload}
+    if first.kind == "thread":
+        thread_ts = _thread_of(lead)
+        if thread_ts:
+            args["thread_ts"] = thread_ts
+    return SlackCall("chat.postMessage", args, list(group))

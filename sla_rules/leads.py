@@ -1,0 +1,37 @@
+"""Lead identity and lifecycle rules: short IDs, statuses, email keys, the response deadline."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from sla_rules.agreement import Agreement
+
+UNCLAIMED = "unclaimed"
+CLAIMED = "claimed"
+OPEN_STATUSES = (UNCLAIMED, CLAIMED)
+
+_SHORT_ID = re.compile(r"^\s*(?:L-?|#)?(\d{1,12})\s*$", re.IGNORECASE)
+
+
+def short_id(lead_id: int) -> str:
+    """The lead's human ID, as people say it: L-42."""
+    return f"L-{lead_id}"
+
+
+def parse_short_id(text: str) -> int | None:
+    """Read L-42, l42 or #42 back into the number; None when it is not a short ID."""
+    match = _SHORT_ID.match(text)
+    return int(match.group(1)) if match else None
+
+
+def email_key(email: str | None) -> str | None:
+    """The form of an email address used to spot the same person handed off twice."""
+    if email is None or not email.strip():
+        return None
+    return email.strip().casefold()
+
+
+def respond_by(agreement: Agreement, handed_off_at: datetime) -> datetime:
+    """When the first touch is due: the handoff plus the response SLA on the wall clock."""
+    return handed_off_at + agreement.response.first_touch_within

@@ -1,0 +1,168 @@
+"""The outbox tables: messages owed to Slack, their leases, and per-channel pacing."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session
+
+from storage.inserts import insert_if_absent
+from storage.models import OutboxMessage, PaceSlot
+
+PENDING = "pending"
+SENT = "sent"
+FAILED = "failed"
+
+
+def enqueue(
+    session: Session,
+    *,
+    kind: str,
+    channel: str,
+    now: datetime,
+    lead_id: int | None = None,
+    payload: dict[str, Any] | None = None,
+) -> None:
+    """Owe Slack a message; it leaves when the surrounding transaction commits."""
+    session.add(
+        OutboxMessage(
+            kind=kind,
+            channel=channel,
+            lead_id=lead_id,
+            payload=payload or {},
+            status=PENDING,
+            attempts=0,
+            due_at=now,
+            created_at=now,
+        )
+    )
+
+
+def due_messages(session: Session, now: datetime, limit: int) -> Sequence[OutboxMessage]:
+    """Pending messages that are due and not leased by a live worker, oldest first."""
+    return session.scalars(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.status == PENDING,
+            OutboxMessage.due_at <= now,
+            or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now),
+        )
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    ).all()
+
+
+def first_pending_per_lead(session: Session, lead_ids: Collection[int]) -> dict[int, int]:
+    """For each lead, the ID of its oldest pending message: only that one may go next."""
+    if not lead_ids:
+        return {}
+    rows = session.execute(
+        select(OutboxMessage.lead_id, func.min(OutboxMessage.id))
+        .where(OutboxMessage.status == PENDING, OutboxMessage.lead_id.in_(lead_ids))
+        .group_by(OutboxMessage.lead_id)
+    ).all()
+    return {lead_id: first for lead_id, first in rows if lead_id is not None}
+
+
+def take_slot(session: Session, key: str, now: datetime, next_at: datetime) -> bool:
+    """Reserve the next send on a pacing key (a channel); False while it is too soon."""
+    if insert_if_absent(session, PaceSlot.__table__, {"key": key, "next_at": next_at}):
+        return True
+    result = session.execute(
+        update(PaceSlot)
+        .where(PaceSlot.key == key, PaceSlot.next_at <= now)
+        .values(next_at=next_at)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def hold_slot(session: Session, key: str, until: datetime) -> None:
+    """Keep a pacing key closed until a time (Slack's Retry-After)."""
+    if not insert_if_absent(session, PaceSlot.__table__, {"key": key, "next_at": until}):
+        session.execute(
+            update(PaceSlot)
+            .where(PaceSlot.key == key, PaceSlot.next_at < until)
+            .values(next_at=until)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def lease(session: Session, ids: Sequence[int], now: datetime, until: datetime) -> bool:
+    """Lease messages to this worker; False if another worker took any of them first."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id.in_(ids),
+            OutboxMessage.status == PENDING,
+            or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now),
+        )
+        .values(lease_until=until)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == len(ids)
+
+
+def mark_sent(session: Session, ids: Sequence[int], ts: str | None, now: datetime) -> None:
+    """Record delivery and the message's ts."""
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids))
+        .values(status=SENT, ts=ts, sent_at=now, lease_until=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def release(session: Session, ids: Sequence[int]) -> None:
+    """Give messages back untouched (the channel was rate limited)."""
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids))
+        .values(lease_until=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def retry_later(session: Session, ids: Sequence[int], due_at: datetime, error: str) -> None:
+    """Count a failed attempt and try again at due_at."""
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids))
+        .values(
+            attempts=OutboxMessage.attempts + 1,
+            due_at=due_at,
+            lease_until=None,
+            error=error[:300],
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+def give_up(session: Session, ids: Sequence[int], error: str, now: datetime) -> None:
+    """Mark messages that Slack refuses for good (the error is kept for the operator)."""
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids))
+        .values(status=FAILED, error=error[:300], lease_until=None, sent_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def next_due_at(session: Session) -> datetime | None:
+    """When the earliest pending message falls due."""
+    return session.scalar(
+        select(func.min(OutboxMessage.due_at)).where(OutboxMessage.status == PENDING)
+    )
+
+
+def count_pending(session: Session) -> int:
+    """How many messages are still owed."""
+    return (
+        session.scalar(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == PENDING)
+        )
+        or 0
+    )
