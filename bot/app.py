@@ -21,7 +21,7 @@ from bot.handoffs import Handoffs
 from bot.knowledge import KnowledgeAnswers
 from bot.lead_messages import LeadMessages
 from bot.lead_story import LeadStories
-from bot.outbox.worker import OutboxWorker
+from bot.outbox.worker import PACE_SECONDS, OutboxWorker
 from bot.settings import Settings
 from sla_rules.agreement import Agreement
 from storage.engine import make_engine
@@ -54,7 +54,7 @@ def create_app(
     *,
     database: Database | None = None,
     clock: Clock = utc_now,
-    pace_seconds: float = 1.0,
+    pace_seconds: float = PACE_SECONDS,
 ) -> SlaBot:
     """Build the whole bot from its settings and agreement."""
     database = database or Database(make_engine(settings.database_url))

@@ -1,4 +1,4 @@
-"""The `sla-bot` command line: run, check, demo."""
+"""The `sla-bot` command line: run, check, demo, import."""
 
 from __future__ import annotations
 
@@ -27,6 +27,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("file", nargs="?", help="the agreement (default: $SLA_CONFIG or sla.yaml)")
     demo = commands.add_parser("demo", help="run the bot against a local Slack stand-in")
     demo.add_argument("--agreement", help="an agreement file instead of the English example")
+    bulk = commands.add_parser("import", help="hand off the leads of a CSV file")
+    bulk.add_argument("file", help="the CSV file: a header row, then one lead per line")
+    bulk.add_argument("--agreement", help="the agreement (default: $SLA_CONFIG or sla.yaml)")
     return parser
 
 
@@ -55,16 +58,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
     except SettingsError as error:
         print(f"sla-bot: {error}", file=sys.stderr)
-        return 1
-    # The demo prints a transcript: only warnings and errors belong beside it.
+        # An import that could not start exits 2: 1 means some lines were rejected.
+        return 2 if args.command == "import" else 1
+    # The demo prints a transcript and the import a progress bar and a summary: only
+    # warnings and errors belong beside them.
     level = settings.log_level_number
-    configure_logging(max(level, logging.WARNING) if args.command == "demo" else level)
+    quiet = args.command in ("demo", "import")
+    configure_logging(max(level, logging.WARNING) if quiet else level)
     if args.command == "check":
         return check(args.file or settings.sla_config)
     if args.command == "demo":
         from bot.demo import run_demo
 
         return run_demo(agreement_path=args.agreement)
+    if args.command == "import":
+        from bot.importer import run_import
+
+        return run_import(args.file, settings, agreement_path=args.agreement)
     from bot.runner import run
 
     try:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -10,6 +12,7 @@ from typing import Any, TextIO
 
 from bot.harness import LocalBot
 from bot.render import render_blocks, render_message
+from storage.outbox import count_pending
 
 DEFAULTS = Path(__file__).resolve().parent / "defaults"
 ENGLISH_EXAMPLE = DEFAULTS / "agreement.en.yaml"
@@ -25,6 +28,41 @@ PEOPLE: dict[str, tuple[str, str]] = {
     "U0MKT2": ("diego", "Diego Campos"),
 }
 NAMES = {user: name for user, (name, _) in PEOPLE.items()}
+NAMES.update({f"D{user}": name for user, name in list(NAMES.items())})
+CHANNELS = {"C0HANDOFF": "handoffs", "C0STANDUP": "standup", "C0ESCALATE": "escalations"}
+# Slack allows one message a second per channel; the demo spaces them a little tighter to
+# keep the transcript short (the stand-in does not rate-limit it).
+DEMO_PACE_SECONDS = 0.3
+
+
+DEMO_LEADS: list[dict[str, str]] = [
+    {
+        "external_id": "crm-1001",
+        "name": "Marta Quintana",
+        "company": "Óptica Sur",
+        "email": "marta@opticasur.mx",
+        "phone": "+52 55 1234 5678",
+        "source": "webinar",
+        "reason": "Downloaded 3 guides; fit and engagement score 72",
+    },
+    {
+        "external_id": "crm-1002",
+        "name": "Jorge Ibarra",
+        "company": "Ferretería Norte",
+        "email": "jorge@ferrenorte.mx",
+        "phone": "+52 81 5555 0101",
+        "source": "contact form",
+        "reason": "Asked for a quote for 40 seats",
+    },
+    {
+        "external_id": "crm-1003",
+        "name": "Lucía Ferrer",
+        "company": "Clínica Vida",
+        "email": "lucia@clinicavida.mx",
+        "source": "ebook",
+        "reason": "Score 65; visited pricing twice",
+    },
+]
 
 
 class Transcript:
@@ -67,8 +105,80 @@ def _home(bot: LocalBot, show: Transcript, user: str) -> None:
     show.reply("Home tab:", render_blocks(view["blocks"], NAMES))
 
 
+class Feed:
+    """Prints what Slack users see as the bot's messages arrive at the stand-in."""
+
+    def __init__(self, bot: LocalBot, show: Transcript) -> None:
+        self.bot = bot
+        self.show = show
+        self.seen = 0
+
+    def flush(self, timeout: float = 20.0) -> None:
+        """Wait until the outbox owes nothing, then print every new call Slack received."""
+        deadline = time.monotonic() + timeout
+        database = self.bot.bot.deps.database if self.bot.bot else None
+        while database is not None and time.monotonic() < deadline:
+            with database.reading() as session:
+                if count_pending(session) == 0:
+                    break
+            time.sleep(0.05)
+        time.sleep(0.1)  # let answers to clicks (response_url) land too
+        calls = self.bot.standin.calls()
+        for call in calls[self.seen :]:
+            self._print(call.method, call.args)
+        self.seen = len(calls)
+
+    def _print(self, method: str, args: dict[str, Any]) -> None:
+        channel = str(args.get("channel", ""))
+        where = (
+            f"DM to @{NAMES.get(channel, channel)}"
+            if channel.startswith(("U", "D"))
+            else (f"#{CHANNELS.get(channel, channel)}")
+        )
+        if method == "chat.postMessage":
+            place = f"{where}, in the lead's thread" if args.get("thread_ts") else where
+            self.show.reply(f"[{place}] SLA Bot:", render_message(args, NAMES))
+        elif method == "chat.update":
+            self.show.reply(f"[{where}] SLA Bot updates its message:", render_message(args, NAMES))
+        elif method == "response_url":
+            self.show.reply("SLA Bot (only visible to the clicker):", render_message(args, NAMES))
+
+
+def _api_handoff(bot: LocalBot, show: Transcript, fields: dict[str, str]) -> dict[str, Any]:
+    body = json.dumps(fields, ensure_ascii=False)
+    print(f"\nThe CRM sends POST /api/handoffs {body}", file=show.out)
+    status, answer = bot.api("/api/handoffs", fields)
+    print(f"  -> {status} {json.dumps(answer, ensure_ascii=False)}", file=show.out)
+    return answer
+
+
+def _click_claim(bot: LocalBot, show: Transcript, users: list[str], lead: int) -> None:
+    assert bot.slack is not None
+    message = next(
+        m
+        for m in bot.standin.messages(
+            bot.bot.deps.agreement.slack.handoff_channel if bot.bot else ""
+        )
+        if f'"value": "{lead}"' in json.dumps(m.get("blocks") or [])
+    )
+    names = " and ".join(f"@{NAMES[u]}" for u in users)
+    print(f"\n{names} click Claim on L-{lead} at the same moment", file=show.out)
+    threads = [
+        threading.Thread(
+            target=bot.slack.block_action,
+            args=("claim_lead", str(lead), user),
+            kwargs={"channel_id": message["channel"], "message_ts": message["ts"]},
+        )
+        for user in users
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
 def _session(path: Path, show: Transcript, steps: Callable[[LocalBot], None]) -> None:
-    with LocalBot(path) as bot:
+    with LocalBot(path, pace_seconds=DEMO_PACE_SECONDS) as bot:
         for user, (name, real_name) in PEOPLE.items():
             bot.standin.add_user(user, name, real_name=real_name)
         steps(bot)
@@ -94,12 +204,44 @@ def run_demo(agreement_path: str | None = None, out: TextIO | None = None) -> in
         _slash(bot, show, "U0REP3", "dance")
         _home(bot, show, "U0REP1")
 
+    def handoffs(bot: LocalBot) -> None:
+        show.heading("Marketing hands off leads; Sales claims them")
+        feed = Feed(bot, show)
+        feed.seen = len(bot.standin.calls())
+        first = _api_handoff(bot, show, DEMO_LEADS[0])
+        feed.flush()
+        for fields in DEMO_LEADS[1:]:
+            _api_handoff(bot, show, fields)
+        feed.flush()
+        _click_claim(bot, show, ["U0REP1", "U0REP2"], int(first["id"].removeprefix("L-")))
+        feed.flush()
+        print("\nThe CRM sends the same lead again (a form submitted twice):", file=show.out)
+        _api_handoff(
+            bot, show, {**DEMO_LEADS[0], "external_id": "crm-9001", "source": "pricing page"}
+        )
+        feed.flush()
+        show.heading("A webinar import: 30 leads at once become digests, not a flood")
+        for n in range(30):
+            bot.api(
+                "/api/handoffs",
+                {
+                    "external_id": f"webinar-{n}",
+                    "name": f"Webinar attendee {n + 1}",
+                    "company": f"Company {n + 1}",
+                    "email": f"attendee{n}@example.com",
+                    "source": "webinar",
+                },
+            )
+        feed.flush(timeout=40)
+        _slash(bot, show, "U0MANAGER1", "lead L-1")
+
     def spanish(bot: LocalBot) -> None:
         show.heading(f"Lo mismo en español ({SPANISH_EXAMPLE.name})")
         _slash(bot, show, "U0MKT2", "glosario contactos")
         _slash(bot, show, "U0REP1", "responsables ventas")
 
     _session(english, show, knowledge)
+    _session(english, show, handoffs)
     if agreement_path is None:
         _session(SPANISH_EXAMPLE, show, spanish)
     print(f"\nDemo finished in {time.monotonic() - started:.1f} s.", file=show.out)

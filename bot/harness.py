@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
+import urllib.error
+import urllib.request
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from bot.app import SlaBot, create_app
 from bot.clock import Clock, utc_now
+from bot.outbox.worker import PACE_SECONDS
 from bot.runner import prepare
 from bot.server import HttpServer, local_server
 from bot.settings import Settings, load_settings
@@ -29,7 +34,7 @@ class LocalBot:
         standin: SlackStandIn | None = None,
         clock: Clock = utc_now,
         extra_env: dict[str, str] | None = None,
-        pace_seconds: float = 1.0,
+        pace_seconds: float = PACE_SECONDS,
         background: bool = True,
     ) -> None:
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
@@ -84,6 +89,21 @@ class LocalBot:
         """The bot's base URL."""
         assert self.server is not None
         return self.server.url
+
+    def api(
+        self, path: str, body: Any, token: str | None = API_TOKEN, raw: bytes | None = None
+    ) -> tuple[int, dict[str, Any]]:
+        """POST JSON to the bot's HTTP API; return the status and the decoded answer."""
+        headers = {"Content-Type": "application/json"}
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
+        data = raw if raw is not None else json.dumps(body).encode()
+        request = urllib.request.Request(self.url + path, data=data, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read())
 
     def stop(self) -> None:
         """Stop everything this harness started."""

@@ -57,6 +57,6 @@ class LeadView:
             "status": self.status,
             "name": self.name,
             "owner": self.owner_id,
-            "handed_off_at": self.handed_off_at.astimezone(zone).isoformat(),
-            "respond_by": self.respond_by.astimezone(zone).isoformat(),
+            "handed_off_at": self.handed_off_at.astimezone(zone).isoformat(timespec="seconds"),
+            "respond_by": self.respond_by.astimezone(zone).isoformat(timespec="seconds"),
         }

@@ -15,6 +15,7 @@ from storage.models import OutboxMessage, PaceSlot
 PENDING = "pending"
 SENT = "sent"
 FAILED = "failed"
+SKIPPED = "skipped"
 
 
 def enqueue(
@@ -147,6 +148,16 @@ def give_up(session: Session, ids: Sequence[int], error: str, now: datetime) -> 
         update(OutboxMessage)
         .where(OutboxMessage.id.in_(ids))
         .values(status=FAILED, error=error[:300], lease_until=None, sent_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def skip(session: Session, ids: Sequence[int], now: datetime) -> None:
+    """Close messages that became moot before they went (e.g. no digest to start a thread from)."""
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids))
+        .values(status=SKIPPED, lease_until=None, sent_at=now)
         .execution_options(synchronize_session=False)
     )
 

@@ -79,7 +79,8 @@ def build_call(
         args = {"channel": lead.announce_channel, "ts": lead.announce_ts, **reply.payload()}
         return SlackCall("chat.update", args, list(group))
     if first.kind == "thread_root":
-        if lead is None:
+        # Only a lead announced in a digest needs a message of its own to hold its thread.
+        if lead is None or not lead.in_digest or lead.thread_ts:
             return None
         reply = messages.thread_root(LeadView.of(lead))
         return SlackCall(

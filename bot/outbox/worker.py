@@ -32,6 +32,9 @@ TRANSIENT_ERRORS = {
     "request_timeout",
 }
 MAX_BACKOFF = timedelta(minutes=5)
+# Slack allows about one message a second per channel; the margin absorbs network jitter,
+# which would otherwise let two paced messages arrive less than a second apart.
+PACE_SECONDS = 1.1
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,7 @@ class OutboxWorker:
         messages: LeadMessages,
         clock: Clock,
         *,
-        pace_seconds: float = 1.0,
+        pace_seconds: float = PACE_SECONDS,
         lease_seconds: float = 60.0,
         batch_size: int = 500,
         idle_seconds: float = 0.25,
@@ -155,7 +158,7 @@ class OutboxWorker:
         ids = [m.id for m in group]
         if call is None:
             with self.database.unit_of_work() as session:
-                box.give_up(session, ids, "nothing to send any more", self.clock())
+                box.skip(session, ids, self.clock())
             return
         outcome = self._send(call)
         now = self.clock()

@@ -1,0 +1,78 @@
+"""Small helpers shared by the end-to-end tests."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from bot.harness import API_TOKEN, LocalBot
+
+MARTA = {
+    "external_id": "crm-1001",
+    "name": "Marta Quintana",
+    "company": "Óptica Sur",
+    "email": "marta@opticasur.mx",
+    "phone": "+52 55 1234 5678",
+    "source": "webinar",
+    "reason": "Downloaded 3 guides, score 72",
+}
+
+
+def post_json(
+    bot: LocalBot, path: str, body: Any, token: str | None = API_TOKEN, raw: bytes | None = None
+) -> tuple[int, dict[str, Any]]:
+    """POST JSON to the bot's HTTP API; return the status and the decoded answer."""
+    return bot.api(path, body, token=token, raw=raw)
+
+
+def hand_off(bot: LocalBot, **fields: Any) -> dict[str, Any]:
+    """Hand off a lead through the API and return the answer (asserting success)."""
+    status, answer = post_json(bot, "/api/handoffs", {**MARTA, **fields})
+    assert status in (200, 201), answer
+    return answer
+
+
+def lead_number(answer: dict[str, Any]) -> int:
+    """The numeric ID behind L-42."""
+    return int(answer["id"].removeprefix("L-"))
+
+
+def announcements(bot: LocalBot, channel: str = "C0HANDOFF") -> list[dict[str, Any]]:
+    """The bot's top-level messages in a channel (not thread replies, not ephemerals)."""
+    return [
+        m
+        for m in bot.standin.messages(channel)
+        if not m.get("thread_ts") and not m.get("ephemeral")
+    ]
+
+
+def claim_values(message: dict[str, Any]) -> list[str]:
+    """The lead IDs behind the Claim buttons of a message."""
+    values = []
+    for block in message.get("blocks") or []:
+        accessory = block.get("accessory") or {}
+        if accessory.get("action_id") == "claim_lead":
+            values.append(accessory["value"])
+    return values
+
+
+def wait_announced(bot: LocalBot, count: int, channel: str = "C0HANDOFF") -> list[dict[str, Any]]:
+    """Wait until the channel's announcements carry `count` leads in all."""
+    bot.standin.wait_for(
+        lambda s: sum(len(claim_values(m)) for m in announcements(bot, channel)) >= count,
+        timeout=15,
+    )
+    return announcements(bot, channel)
+
+
+def drain(bot: LocalBot, timeout: float = 15.0) -> None:
+    """Wait until the outbox owes Slack nothing (every row sent, failed or skipped)."""
+    from storage.outbox import count_pending
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with bot.bot.deps.database.reading() as session:
+            if count_pending(session) == 0:
+                return
+        time.sleep(0.02)
+    raise AssertionError("the outbox still has pending messages")
