@@ -12,17 +12,16 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 
 import handlers
 from bot.catalogue import Catalogue
-from bot.claims import Claims
 from bot.clock import Clock, utc_now
 from bot.commands import SlaCommands
 from bot.deps import Deps
 from bot.events import EventUseCases
-from bot.handoffs import Handoffs
 from bot.knowledge import KnowledgeAnswers
-from bot.lead_messages import LeadMessages
-from bot.lead_story import LeadStories
 from bot.outbox.worker import PACE_SECONDS, OutboxWorker
+from bot.scheduler import Ticker
 from bot.settings import Settings
+from bot.touch_command import TouchCommand
+from bot.use_cases import build_use_cases
 from sla_rules.agreement import Agreement
 from storage.engine import make_engine
 from storage.unit_of_work import Database
@@ -38,12 +37,16 @@ class SlaBot:
     web: Flask
     deps: Deps
 
+    ticker: Ticker
+
     def start_background(self) -> None:
-        """Start the outbox worker."""
+        """Start the outbox worker and the tick."""
         self.deps.outbox.start()
+        self.ticker.start()
 
     def close(self) -> None:
         """Stop the background work and release the database connections."""
+        self.ticker.stop()
         self.deps.outbox.stop()
         self.deps.database.dispose()
 
@@ -79,22 +82,32 @@ def create_app(
         request_verification_enabled=True,
         name="sla-bot",
     )
-    messages = LeadMessages(catalogue, agreement.zone, agreement.response.first_touch_within)
-    outbox = OutboxWorker(database, delivery_client, messages, clock, pace_seconds=pace_seconds)
-    stories = LeadStories(database, catalogue, agreement.zone, clock)
+    # The lambda reads `outbox` when called: a commit wakes the worker built just below.
+    cases = build_use_cases(database, agreement, clock, on_commit=lambda: outbox.wake())  # noqa: PLW0108
+    outbox = OutboxWorker(
+        database, delivery_client, cases.messages, clock, pace_seconds=pace_seconds
+    )
     deps = Deps(
         settings=settings,
         agreement=agreement,
         catalogue=catalogue,
         database=database,
         clock=clock,
-        commands=SlaCommands(KnowledgeAnswers(agreement, catalogue), stories),
+        commands=SlaCommands(
+            KnowledgeAnswers(agreement, catalogue),
+            cases.stories,
+            TouchCommand(cases.touches, cases.stories, catalogue),
+        ),
         events=EventUseCases(database, agreement.company, catalogue, clock),
-        messages=messages,
-        handoffs=Handoffs(database, agreement, messages, clock, on_commit=outbox.wake),
-        claims=Claims(database, agreement, messages, clock, on_commit=outbox.wake),
+        messages=cases.messages,
+        handoffs=cases.handoffs,
+        claims=cases.claims,
+        touches=cases.touches,
+        sweeper=cases.sweeper,
         outbox=outbox,
     )
     web = Flask("sla-bot")
     handlers.register(bolt, web, deps)
-    return SlaBot(bolt=bolt, web=web, deps=deps)
+    return SlaBot(
+        bolt=bolt, web=web, deps=deps, ticker=Ticker(cases.sweeper.tick, settings.sla_tick_seconds)
+    )

@@ -10,6 +10,7 @@ from bot.clock import Clock
 from bot.lead_messages import LeadMessages
 from bot.lead_view import LeadView
 from sla_rules.agreement import Agreement
+from sla_rules.business_clock import BusinessClock
 from storage import leads as repo
 from storage.outbox import enqueue
 from storage.unit_of_work import Database
@@ -38,6 +39,7 @@ class Claims:
     ) -> None:
         self.database = database
         self.agreement = agreement
+        self.business = BusinessClock.from_agreement(agreement)
         self.messages = messages
         self.clock = clock
         self.on_commit = on_commit

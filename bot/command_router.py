@@ -27,6 +27,10 @@ ALIASES: dict[str, str] = {
     "hand-off": "handoff",
     "entrega": "handoff",
     "entregar": "handoff",
+    "touch": "touch",
+    "log": "touch",
+    "toque": "touch",
+    "contacto": "touch",
 }
 
 

@@ -10,6 +10,7 @@ from bot.command_router import route
 from bot.handoff_modal import handoff_view
 from bot.knowledge import KnowledgeAnswers
 from bot.lead_story import LeadStories
+from bot.touch_command import TouchCommand
 
 
 @dataclass(frozen=True)
@@ -22,9 +23,12 @@ class OpenModal:
 class SlaCommands:
     """Answers a /sla command typed by a user."""
 
-    def __init__(self, knowledge: KnowledgeAnswers, stories: LeadStories) -> None:
+    def __init__(
+        self, knowledge: KnowledgeAnswers, stories: LeadStories, touch: TouchCommand
+    ) -> None:
         self.knowledge = knowledge
         self.stories = stories
+        self.touch = touch
 
     def answer(self, text: str | None, user_id: str) -> Reply | OpenModal:
         """Route the text to its subcommand; unknown or empty text gets the help."""
@@ -38,6 +42,8 @@ class SlaCommands:
             return knowledge.summary()
         if chosen.name == "lead":
             return self.stories.story(chosen.args)
+        if chosen.name == "touch":
+            return self.touch.run(chosen.args, user_id)
         if chosen.name == "handoff":
             if not self.may_hand_off(user_id):
                 return text_reply(knowledge.cat.t("modal.not_allowed"))

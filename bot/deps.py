@@ -13,6 +13,8 @@ from bot.handoffs import Handoffs
 from bot.lead_messages import LeadMessages
 from bot.outbox.worker import OutboxWorker
 from bot.settings import Settings
+from bot.sweeper import Sweeper
+from bot.touches import Touches
 from sla_rules.agreement import Agreement
 from storage.unit_of_work import Database
 
@@ -31,4 +33,6 @@ class Deps:
     messages: LeadMessages
     handoffs: Handoffs
     claims: Claims
+    touches: Touches
+    sweeper: Sweeper
     outbox: OutboxWorker

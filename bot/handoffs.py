@@ -15,7 +15,9 @@ from bot.handoff_input import HandoffIn
 from bot.lead_messages import LeadMessages
 from bot.lead_view import LeadView
 from sla_rules.agreement import Agreement
-from sla_rules.leads import UNCLAIMED, email_key, respond_by
+from sla_rules.business_clock import BusinessClock
+from sla_rules.escalation import first_step, respond_by, step_due
+from sla_rules.leads import UNCLAIMED, email_key
 from storage import leads as repo
 from storage.models import Handoff, Lead
 from storage.outbox import enqueue
@@ -46,6 +48,7 @@ class Handoffs:
     ) -> None:
         self.database = database
         self.agreement = agreement
+        self.business = BusinessClock.from_agreement(agreement)
         self.messages = messages
         self.clock = clock
         self.on_commit = on_commit
@@ -86,6 +89,8 @@ class Handoffs:
         now: datetime,
     ) -> HandoffResult:
         handed_off_at = min(data.handed_off_at or now, now)
+        policy = self.agreement.response
+        step = first_step(policy)
         lead = Lead(
             external_id=data.external_id,
             name=data.name,
@@ -98,7 +103,13 @@ class Handoffs:
             via=via,
             handed_off_by=by,
             handed_off_at=handed_off_at,
-            respond_by=respond_by(self.agreement, handed_off_at),
+            respond_by=respond_by(self.business, policy, handed_off_at),
+            next_step=step,
+            next_step_due_at=(
+                None
+                if step is None
+                else step_due(self.business, handed_off_at, policy.escalation[step])
+            ),
             status=UNCLAIMED,
             announce_channel=self.agreement.slack.handoff_channel,
             in_digest=False,

@@ -21,11 +21,14 @@ from bot.blocks import (
 from bot.catalogue import Catalogue
 from bot.formatting import elapsed, local_time
 from bot.lead_view import LeadView
+from bot.touch_messages import TouchMessages
 
 if TYPE_CHECKING:
     from bot.claims import ClaimResult
 
 CLAIM_ACTION = "claim_lead"
+# The DM sent on claim answers the response SLA's first touch.
+FIRST_TOUCH_STEP = "first"
 # Header and footer take two blocks; the rest is one section per lead.
 DIGEST_MAX_LEADS = MAX_BLOCKS - 10
 _DIGEST_LINE_LIMIT = 280
@@ -38,6 +41,7 @@ class LeadMessages:
         self.cat = cat
         self.zone = zone
         self.sla = first_touch_within
+        self.touches = TouchMessages(cat, first_touch_within)
 
     def _company(self, lead: LeadView) -> str:
         return f" · {escape(lead.company)}" if lead.company else ""
@@ -68,6 +72,8 @@ class LeadMessages:
         if lead.reason:
             lines.append(cat.t("lead.reason", reason=escape(lead.reason)))
         lines.append(cat.t("lead.respond_by", time=self._respond_by(lead), zone=self.zone.key))
+        if lead.breached_at is not None and lead.first_touch_at is None:
+            lines.append(cat.t("lead.breached", time=self._respond_by(lead)))
         body = "\n".join(lines)
         blocks: list[Block]
         if lead.owner_id is None and lead.status == "unclaimed":
@@ -76,6 +82,20 @@ class LeadMessages:
             blocks = [section(body), context(self._status_line(lead))]
         text = cat.t("lead.announce_text", id=lead.short_id, name=lead.name)
         return Reply(text=truncate(text, 3000), blocks=blocks)
+
+    def released_announcement(self, lead: LeadView, previous_owner: str | None) -> Reply:
+        """An old announcement once its lead was released and announced again."""
+        cat = self.cat
+        title = cat.t(
+            "lead.announce_title",
+            id=lead.short_id,
+            name=escape(lead.name),
+            company=self._company(lead),
+        )
+        key = "lead.released_from" if previous_owner else "lead.reannounced"
+        note = cat.t(key, owner=previous_owner or "")
+        text = cat.t("lead.announce_text", id=lead.short_id, name=lead.name)
+        return Reply(text=text, blocks=[section(title), context(note)])
 
     def _status_line(self, lead: LeadView) -> str:
         if lead.owner_id is not None:
@@ -138,7 +158,13 @@ class LeadMessages:
         title = cat.t(
             "lead.dm_title", id=lead.short_id, name=escape(lead.name), company=self._company(lead)
         )
-        blocks = [section(title), section("\n".join(lines)), section(first)]
+        blocks = [
+            section(title),
+            section("\n".join(lines)),
+            section(first),
+            self.touches.buttons(lead.id, FIRST_TOUCH_STEP),
+            context(cat.t("touch.how_to_log", id=lead.short_id)),
+        ]
         return Reply(text=cat.t("lead.dm_text", id=lead.short_id, name=lead.name), blocks=blocks)
 
     def duplicate_note(self, lead: LeadView, source: str | None, reason: str | None) -> Reply:

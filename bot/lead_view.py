@@ -33,6 +33,12 @@ class LeadView:
     announce_ts: str | None
     in_digest: bool
     thread_ts: str | None
+    first_touch_at: datetime | None
+    breached_at: datetime | None
+    claim_seconds: int | None
+    claim_business_seconds: int | None
+    first_touch_seconds: int | None
+    first_touch_business_seconds: int | None
 
     @property
     def short_id(self) -> str:

@@ -1,11 +1,8 @@
-"""Lead identity and lifecycle rules: short IDs, statuses, email keys, the response deadline."""
+"""Lead identity and lifecycle rules: short IDs, statuses, email keys."""
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
-
-from sla_rules.agreement import Agreement
 
 UNCLAIMED = "unclaimed"
 CLAIMED = "claimed"
@@ -30,8 +27,3 @@ def email_key(email: str | None) -> str | None:
     if email is None or not email.strip():
         return None
     return email.strip().casefold()
-
-
-def respond_by(agreement: Agreement, handed_off_at: datetime) -> datetime:
-    """When the first touch is due: the handoff plus the response SLA on the wall clock."""
-    return handed_off_at + agreement.response.first_touch_within

@@ -81,3 +81,16 @@ def leads_in_message(session: Session, channel: str, ts: str) -> Sequence[Lead]:
         .where(Lead.announce_channel == channel, Lead.announce_ts == ts)
         .order_by(Lead.id)
     ).all()
+
+
+def due_for_ladder(session: Session, now: datetime, limit: int) -> Sequence[Lead]:
+    """Leads whose next ladder step is due, locked for this process (others skip them)."""
+    query = (
+        select(Lead)
+        .where(Lead.next_step_due_at <= now)
+        .order_by(Lead.next_step_due_at)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return session.scalars(query).all()

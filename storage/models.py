@@ -15,6 +15,7 @@ from sqlalchemy import (
     MetaData,
     String,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -92,6 +93,16 @@ class Lead(Base):
     in_digest: Mapped[bool] = mapped_column(Boolean, default=False)
     thread_ts: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    first_touch_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    breached_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The escalation ladder's pointer: which step comes next and when it falls due.
+    next_step: Mapped[int | None] = mapped_column(Integer)
+    next_step_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # Speed, kept for the reports: seconds from handoff, on the wall and in business time.
+    claim_seconds: Mapped[int | None] = mapped_column(Integer)
+    claim_business_seconds: Mapped[int | None] = mapped_column(Integer)
+    first_touch_seconds: Mapped[int | None] = mapped_column(Integer)
+    first_touch_business_seconds: Mapped[int | None] = mapped_column(Integer)
 
 
 class Handoff(Base):
@@ -147,3 +158,32 @@ class PaceSlot(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     next_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Touch(Base):
+    """A logged attempt to reach a lead: a call, a voicemail or an email, and how it went."""
+
+    __tablename__ = "touches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    outcome: Mapped[str] = mapped_column(String(24))
+    reason: Mapped[str | None] = mapped_column(String(300))
+    actor: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # One touch per (lead, step) clicked: a double tap on a DM button records it once.
+    click_key: Mapped[str | None] = mapped_column(String(100), unique=True)
+
+
+class NotificationLedger(Base):
+    """One row per notification step fired for a lead: the step fires exactly once."""
+
+    __tablename__ = "notification_ledger"
+    __table_args__ = (UniqueConstraint("lead_id", "step"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"))
+    step: Mapped[str] = mapped_column(String(64))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    fired_at: Mapped[datetime] = mapped_column(UTCDateTime())

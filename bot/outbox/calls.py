@@ -69,15 +69,7 @@ def build_call(
             announces=[v.id for v in views],
         )
     if first.kind == "update_announcement":
-        if lead is None or lead.announce_ts is None:
-            return None
-        if lead.in_digest:
-            siblings = repo.leads_in_message(session, lead.announce_channel, lead.announce_ts)
-            reply = messages.digest([LeadView.of(row) for row in siblings])
-        else:
-            reply = messages.announcement(LeadView.of(lead))
-        args = {"channel": lead.announce_channel, "ts": lead.announce_ts, **reply.payload()}
-        return SlackCall("chat.update", args, list(group))
+        return _update_call(session, group, lead, messages)
     if first.kind == "thread_root":
         # Only a lead announced in a digest needs a message of its own to hold its thread.
         if lead is None or not lead.in_digest or lead.thread_ts:
@@ -95,3 +87,26 @@ def build_call(
         if thread_ts:
             args["thread_ts"] = thread_ts
     return SlackCall("chat.postMessage", args, list(group))
+
+
+def _update_call(
+    session: Session, group: Sequence[Pending], lead: Lead | None, messages: LeadMessages
+) -> SlackCall | None:
+    """Redraw an announcement (or digest) as its leads now stand."""
+    payload = group[0].payload
+    # A released lead names the old message: by delivery time it is announced anew elsewhere.
+    ts = payload.get("ts") or (lead.announce_ts if lead else None)
+    if lead is None or ts is None:
+        return None
+    digest = payload.get("digest", lead.in_digest)
+    if digest:
+        siblings = repo.leads_in_message(session, lead.announce_channel, ts)
+        if not siblings:
+            return None
+        reply = messages.digest([LeadView.of(row) for row in siblings])
+    elif "released_from" in payload:
+        reply = messages.released_announcement(LeadView.of(lead), payload["released_from"])
+    else:
+        reply = messages.announcement(LeadView.of(lead))
+    args = {"channel": lead.announce_channel, "ts": ts, **reply.payload()}
+    return SlackCall("chat.update", args, list(group))

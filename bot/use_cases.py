@@ -1,0 +1,57 @@
+"""The use cases wired to one database and agreement: what the app, CLI and tests share."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.catalogue import Catalogue
+from bot.claims import Claims
+from bot.clock import Clock
+from bot.handoffs import Handoffs
+from bot.ladder_messages import LadderMessages
+from bot.lead_messages import LeadMessages
+from bot.lead_story import LeadStories
+from bot.sweeper import Sweeper
+from bot.touches import Touches
+from sla_rules.agreement import Agreement
+from storage.unit_of_work import Database
+
+
+@dataclass
+class UseCases:
+    """Every state-changing use case, sharing one database, agreement, clock and catalogue."""
+
+    catalogue: Catalogue
+    messages: LeadMessages
+    handoffs: Handoffs
+    claims: Claims
+    touches: Touches
+    sweeper: Sweeper
+    stories: LeadStories
+
+
+def build_use_cases(
+    database: Database,
+    agreement: Agreement,
+    clock: Clock,
+    on_commit: Callable[[], None] = lambda: None,
+) -> UseCases:
+    """Wire the use cases; on_commit is called after each commit that owes Slack a message."""
+    catalogue = Catalogue(agreement.locale)
+    messages = LeadMessages(catalogue, agreement.zone, agreement.response.first_touch_within)
+    return UseCases(
+        catalogue=catalogue,
+        messages=messages,
+        handoffs=Handoffs(database, agreement, messages, clock, on_commit=on_commit),
+        claims=Claims(database, agreement, messages, clock, on_commit=on_commit),
+        touches=Touches(database, agreement, messages.touches, clock, on_commit=on_commit),
+        sweeper=Sweeper(
+            database,
+            agreement,
+            LadderMessages(catalogue, agreement.zone),
+            clock,
+            on_commit=on_commit,
+        ),
+        stories=LeadStories(database, catalogue, agreement.zone, clock),
+    )
