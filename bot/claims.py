@@ -62,10 +62,11 @@ class Claims:
                 if lead.owner_id is not None:
                     return ClaimResult("taken", view)
                 return ClaimResult("closed", view)
-            waited = now - lead.handed_off_at
-            repo.add_event(
-                session, lead_id, "claimed", now, user_id, seconds=int(waited.total_seconds())
+            lead.claim_seconds = int((now - lead.handed_off_at).total_seconds())
+            lead.claim_business_seconds = int(
+                self.business.elapsed(lead.handed_off_at, now).total_seconds()
             )
+            repo.add_event(session, lead_id, "claimed", now, user_id, seconds=lead.claim_seconds)
             enqueue(
                 session,
                 kind="update_announcement",
@@ -73,14 +74,15 @@ class Claims:
                 lead_id=lead_id,
                 now=now,
             )
-            if lead.in_digest:
-                enqueue(
-                    session,
-                    kind="thread_root",
-                    channel=lead.announce_channel,
-                    lead_id=lead_id,
-                    now=now,
-                )
+            # Whether the announcement was a digest is known for sure only at delivery (the
+            # worker may not have recorded it yet): always owe the root, moot if not needed.
+            enqueue(
+                session,
+                kind="thread_root",
+                channel=lead.announce_channel,
+                lead_id=lead_id,
+                now=now,
+            )
             dm = self.messages.owner_dm(view, now)
             enqueue(
                 session, kind="dm", channel=user_id, lead_id=lead_id, now=now, payload=dm.payload()

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
+
+import yaml
 
 from bot.harness import LocalBot
 from bot.render import render_blocks, render_message
@@ -111,7 +114,7 @@ class Feed:
     def __init__(self, bot: LocalBot, show: Transcript) -> None:
         self.bot = bot
         self.show = show
-        self.seen = 0
+        self.seen = len(bot.standin.calls())
 
     def flush(self, timeout: float = 20.0) -> None:
         """Wait until the outbox owes nothing, then print every new call Slack received."""
@@ -140,6 +143,10 @@ class Feed:
             self.show.reply(f"[{place}] SLA Bot:", render_message(args, NAMES))
         elif method == "chat.update":
             self.show.reply(f"[{where}] SLA Bot updates its message:", render_message(args, NAMES))
+        elif method == "response_url" and args.get("replace_original"):
+            self.show.reply(
+                "SLA Bot updates the message that was tapped:", render_message(args, NAMES)
+            )
         elif method == "response_url":
             self.show.reply("SLA Bot (only visible to the clicker):", render_message(args, NAMES))
 
@@ -162,26 +169,142 @@ def _click_claim(bot: LocalBot, show: Transcript, users: list[str], lead: int) -
         if f'"value": "{lead}"' in json.dumps(m.get("blocks") or [])
     )
     names = " and ".join(f"@{NAMES[u]}" for u in users)
-    print(f"\n{names} click Claim on L-{lead} at the same moment", file=show.out)
-    threads = [
-        threading.Thread(
-            target=bot.slack.block_action,
-            args=("claim_lead", str(lead), user),
-            kwargs={"channel_id": message["channel"], "message_ts": message["ts"]},
+    together = " at the same moment" if len(users) > 1 else ""
+    print(
+        f"\n{names} click{'' if len(users) > 1 else 's'} Claim on L-{lead}{together}", file=show.out
+    )
+    urls: list[str | None] = []
+
+    def click(user: str) -> None:
+        assert bot.slack is not None
+        result = bot.slack.block_action(
+            "claim_lead", str(lead), user, channel_id=message["channel"], message_ts=message["ts"]
         )
-        for user in users
-    ]
+        urls.append(result.response_url)
+
+    threads = [threading.Thread(target=click, args=(user,)) for user in users]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    # Each clicker's answer comes once the claim is stored: wait for them before moving on.
+    bot.standin.wait_for(lambda s: all(s.responses(url) for url in urls))
 
 
-def _session(path: Path, show: Transcript, steps: Callable[[LocalBot], None]) -> None:
-    with LocalBot(path, pace_seconds=DEMO_PACE_SECONDS) as bot:
+def _fast_ladder(agreement: Path, folder: Path) -> Path:
+    """The agreement with its response clock compressed to seconds, so the ladder shows."""
+    data = yaml.safe_load(agreement.read_text(encoding="utf-8"))
+    data["response"] = {
+        "first_touch_within": "3s",
+        "clock": "always",
+        "escalation": [
+            {"after": "1s", "notify": "owner"},
+            {"after": "3s", "notify": "channel"},
+            {"after": "5s", "notify": "managers"},
+            {"after": "7s", "reassign": True},
+        ],
+    }
+    path = folder / "fast-ladder.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _tap(bot: LocalBot, show: Transcript, user: str, label: str) -> None:
+    assert bot.slack is not None
+    dm = bot.standin.messages(f"D{user}")[-1]
+    [row] = [b for b in dm["blocks"] if b["type"] == "actions"]
+    [button] = [e for e in row["elements"] if e["text"]["text"] == label]
+    print(f"\n@{NAMES[user]} taps “{label}” in the DM", file=show.out)
+    bot.slack.block_action(
+        button["action_id"], button["value"], user, channel_id=dm["channel"], message_ts=dm["ts"]
+    )
+
+
+def _session(
+    path: Path,
+    show: Transcript,
+    steps: Callable[[LocalBot, Transcript], None],
+    extra_env: dict[str, str] | None = None,
+) -> None:
+    with LocalBot(path, pace_seconds=DEMO_PACE_SECONDS, extra_env=extra_env) as bot:
         for user, (name, real_name) in PEOPLE.items():
             bot.standin.add_user(user, name, real_name=real_name)
-        steps(bot)
+        steps(bot, show)
+
+
+def knowledge(bot: LocalBot, show: Transcript) -> None:
+    """Help, the glossary (with a near miss), owners, the agreement and the Home tab."""
+    show.heading(f"Asking the agreement ({Path(bot.agreement_path).name})")
+    for user, text in (
+        ("U0REP1", ""),
+        ("U0MKT1", "glossary"),
+        ("U0MKT1", "glossary mql"),
+        ("U0REP2", "glossary leed"),
+        ("U0REP2", "owners"),
+        ("U0MANAGER1", "owners marketing"),
+        ("U0MANAGER1", "owners <@U0REP1|ana>"),
+        ("U0REP3", "owners crm"),
+        ("U0MANAGER1", "agreement"),
+        ("U0REP3", "dance"),
+    ):
+        _slash(bot, show, user, text)
+    _home(bot, show, "U0REP1")
+
+
+def handoffs(bot: LocalBot, show: Transcript) -> None:
+    """Three handoffs, a two-rep claim race, a duplicate, a burst of 30 as digests."""
+    show.heading("Marketing hands off leads; Sales claims them")
+    feed = Feed(bot, show)
+    first = _api_handoff(bot, show, DEMO_LEADS[0])
+    feed.flush()
+    for fields in DEMO_LEADS[1:]:
+        _api_handoff(bot, show, fields)
+    feed.flush()
+    _click_claim(bot, show, ["U0REP1", "U0REP2"], int(first["id"].removeprefix("L-")))
+    feed.flush()
+    print("\nThe CRM sends the same lead again (a form submitted twice):", file=show.out)
+    _api_handoff(bot, show, {**DEMO_LEADS[0], "external_id": "crm-9001", "source": "pricing page"})
+    feed.flush()
+    show.heading("A webinar import: 30 leads at once become digests, not a flood")
+    for n in range(30):
+        lead = {
+            "external_id": f"webinar-{n}",
+            "name": f"Webinar attendee {n + 1}",
+            "company": f"Company {n + 1}",
+            "email": f"attendee{n}@example.com",
+            "source": "webinar",
+        }
+        bot.api("/api/handoffs", lead)
+    feed.flush(timeout=40)
+    _slash(bot, show, "U0MANAGER1", "lead L-1")
+
+
+def ladder(bot: LocalBot, show: Transcript) -> None:
+    """A lead touched in time (its clock stops) and one nobody touches (the whole ladder)."""
+    show.heading("The response clock (compressed: a 3-second SLA, a ladder of seconds)")
+    feed = Feed(bot, show)
+    touched = _api_handoff(bot, show, DEMO_LEADS[1])
+    feed.flush()
+    _click_claim(bot, show, ["U0REP2"], int(touched["id"].removeprefix("L-")))
+    feed.flush()
+    _tap(bot, show, "U0REP2", "Call: connected")
+    feed.flush()
+    print("\nNobody touches the next lead: watch the ladder climb.", file=show.out)
+    _api_handoff(bot, show, DEMO_LEADS[2])
+    feed.flush()
+    deadline = time.monotonic() + 9
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        feed.flush()
+    _slash(bot, show, "U0MANAGER1", "lead L-1")
+    _slash(bot, show, "U0MANAGER1", "lead L-2")
+
+
+def spanish(bot: LocalBot, show: Transcript) -> None:
+    """The Spanish agreement answers in Spanish."""
+    show.heading(f"Lo mismo en español ({SPANISH_EXAMPLE.name})")
+    _slash(bot, show, "U0MKT2", "glosario contactos")
+    _slash(bot, show, "U0REP1", "responsables ventas")
 
 
 def run_demo(agreement_path: str | None = None, out: TextIO | None = None) -> int:
@@ -189,59 +312,11 @@ def run_demo(agreement_path: str | None = None, out: TextIO | None = None) -> in
     show = Transcript(out or sys.stdout)
     started = time.monotonic()
     english = Path(agreement_path) if agreement_path else ENGLISH_EXAMPLE
-
-    def knowledge(bot: LocalBot) -> None:
-        show.heading(f"Asking the agreement ({english.name})")
-        _slash(bot, show, "U0REP1", "")
-        _slash(bot, show, "U0MKT1", "glossary")
-        _slash(bot, show, "U0MKT1", "glossary mql")
-        _slash(bot, show, "U0REP2", "glossary leed")
-        _slash(bot, show, "U0REP2", "owners")
-        _slash(bot, show, "U0MANAGER1", "owners marketing")
-        _slash(bot, show, "U0MANAGER1", "owners <@U0REP1|ana>")
-        _slash(bot, show, "U0REP3", "owners crm")
-        _slash(bot, show, "U0MANAGER1", "agreement")
-        _slash(bot, show, "U0REP3", "dance")
-        _home(bot, show, "U0REP1")
-
-    def handoffs(bot: LocalBot) -> None:
-        show.heading("Marketing hands off leads; Sales claims them")
-        feed = Feed(bot, show)
-        feed.seen = len(bot.standin.calls())
-        first = _api_handoff(bot, show, DEMO_LEADS[0])
-        feed.flush()
-        for fields in DEMO_LEADS[1:]:
-            _api_handoff(bot, show, fields)
-        feed.flush()
-        _click_claim(bot, show, ["U0REP1", "U0REP2"], int(first["id"].removeprefix("L-")))
-        feed.flush()
-        print("\nThe CRM sends the same lead again (a form submitted twice):", file=show.out)
-        _api_handoff(
-            bot, show, {**DEMO_LEADS[0], "external_id": "crm-9001", "source": "pricing page"}
-        )
-        feed.flush()
-        show.heading("A webinar import: 30 leads at once become digests, not a flood")
-        for n in range(30):
-            bot.api(
-                "/api/handoffs",
-                {
-                    "external_id": f"webinar-{n}",
-                    "name": f"Webinar attendee {n + 1}",
-                    "company": f"Company {n + 1}",
-                    "email": f"attendee{n}@example.com",
-                    "source": "webinar",
-                },
-            )
-        feed.flush(timeout=40)
-        _slash(bot, show, "U0MANAGER1", "lead L-1")
-
-    def spanish(bot: LocalBot) -> None:
-        show.heading(f"Lo mismo en español ({SPANISH_EXAMPLE.name})")
-        _slash(bot, show, "U0MKT2", "glosario contactos")
-        _slash(bot, show, "U0REP1", "responsables ventas")
-
     _session(english, show, knowledge)
     _session(english, show, handoffs)
+    with tempfile.TemporaryDirectory(prefix="sla-demo-") as folder:
+        fast = _fast_ladder(english, Path(folder))
+        _session(fast, show, ladder, extra_env={"SLA_TICK_SECONDS": "0.3"})
     if agreement_path is None:
         _session(SPANISH_EXAMPLE, show, spanish)
     print(f"\nDemo finished in {time.monotonic() - started:.1f} s.", file=show.out)

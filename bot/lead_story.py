@@ -10,6 +10,7 @@ from bot.catalogue import Catalogue
 from bot.clock import Clock
 from bot.formatting import elapsed, local_time
 from bot.lead_view import LeadView
+from bot.touch_messages import TouchMessages
 from sla_rules.leads import parse_short_id
 from storage import leads as repo
 from storage.models import Lead, LeadEvent
@@ -24,6 +25,7 @@ class LeadStories:
         self.cat = cat
         self.zone = zone
         self.clock = clock
+        self.touch_words = TouchMessages(cat, timedelta(0))
 
     def find(self, reference: str) -> LeadView | None:
         """The lead named by L-42, 42 or an external ID."""
@@ -57,8 +59,26 @@ class LeadStories:
             cat.t("story.status", status=cat.t(f"status.{view.status}"), owner=owner),
             cat.t("story.respond_by", time=local_time(view.respond_by, self.zone, now)),
         ]
+        lines += self._speed(view)
         lines += [self._line(event, view, now) for event in events]
         return text_reply(title, lines, footer=cat.t("story.zone", zone=self.zone.key))
+
+    def _speed(self, lead: LeadView) -> list[str]:
+        cat = self.cat
+        lines = []
+        for key, wall, business in (
+            ("story.speed_claim", lead.claim_seconds, lead.claim_business_seconds),
+            ("story.speed_touch", lead.first_touch_seconds, lead.first_touch_business_seconds),
+        ):
+            if wall is not None:
+                lines.append(
+                    cat.t(
+                        key,
+                        wall=elapsed(timedelta(seconds=wall)),
+                        business=elapsed(timedelta(seconds=business or 0)),
+                    )
+                )
+        return lines
 
     def _line(self, event: LeadEvent, lead: LeadView, now: object) -> str:
         cat = self.cat
@@ -80,4 +100,13 @@ class LeadStories:
         if event.kind == "duplicate":
             parts = [escape(str(detail[k])) for k in ("source", "reason") if detail.get(k)]
             return cat.t("story.duplicate", time=when, details=" · ".join(parts) or "—")
+        if event.kind == "touch":
+            touch = self.touch_words.described(
+                str(detail.get("touch_kind")), str(detail.get("outcome")), detail.get("reason")
+            )
+            return cat.t("story.touch", time=when, user=event.actor, touch=touch)
+        if event.kind == "escalation":
+            return cat.t(f"story.escalation_{detail.get('step', 'owner')}", time=when)
+        if event.kind == "released":
+            return cat.t("story.released", time=when)
         return cat.t("story.other", time=when, kind=event.kind)

@@ -128,15 +128,10 @@ class Sweeper:
                     now=now,
                     payload=self.messages.managers(view, now).payload(),
                 )
-        repo.add_event(
-            session,
-            lead.id,
-            "escalation",
-            now,
-            None,
-            step=step.notify or "reassign",
-            due=due.isoformat(),
-        )
+        if not step.reassign:  # a release writes its own, more telling, event
+            repo.add_event(
+                session, lead.id, "escalation", now, None, step=step.notify, due=due.isoformat()
+            )
         log.info("lead %s: escalation step %s fired", view.short_id, step.notify or "reassign")
 
     def _release(self, session: Session, lead: Lead, now: datetime) -> None:

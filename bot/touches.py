@@ -105,7 +105,7 @@ class Touches:
                 "touch",
                 now,
                 request.actor,
-                kind=request.kind,
+                touch_kind=request.kind,
                 outcome=request.outcome,
                 reason=request.reason,
                 first=first,

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sla_rules.agreement import BusinessHours, load_agreement
+from sla_rules.agreement import BusinessHours, Clock, load_agreement
 from sla_rules.business_clock import BusinessClock
 from sla_rules.durations import parse_duration
 
@@ -330,8 +330,8 @@ NAIVE_CALLS: dict[str, Callable[[BusinessClock], object]] = {
 
 @pytest.mark.parametrize("mode", ["business_hours", "always"])
 @pytest.mark.parametrize("call", NAIVE_CALLS.values(), ids=NAIVE_CALLS.keys())
-def test_naive_datetimes_are_refused(call: Callable[[BusinessClock], object], mode: str) -> None:
-    clock = BusinessClock(business_hours("MX"), MEXICO, mode=mode)  # type: ignore[arg-type]
+def test_naive_datetimes_are_refused(call: Callable[[BusinessClock], object], mode: Clock) -> None:
+    clock = BusinessClock(business_hours("MX"), MEXICO, mode=mode)
     with pytest.raises(ValueError, match="timezone-aware"):
         call(clock)
 
