@@ -109,5 +109,5 @@ def create_app(
     web = Flask("sla-bot")
     handlers.register(bolt, web, deps)
     return SlaBot(
-        bolt=bolt, web=web, deps=deps, ticker=Ticker(cases.sweeper.tick, settings.sla_tick_seconds)
+        bolt=bolt, web=web, deps=deps, ticker=Ticker(cases.tick, settings.sla_tick_seconds)
     )

@@ -37,11 +37,17 @@ _DIGEST_LINE_LIMIT = 280
 class LeadMessages:
     """Builds every message about leads in the agreement's language and zone."""
 
-    def __init__(self, cat: Catalogue, zone: ZoneInfo, first_touch_within: timedelta) -> None:
+    def __init__(
+        self,
+        cat: Catalogue,
+        zone: ZoneInfo,
+        first_touch_within: timedelta,
+        kinds: tuple[str, ...] = (),
+    ) -> None:
         self.cat = cat
         self.zone = zone
         self.sla = first_touch_within
-        self.touches = TouchMessages(cat, first_touch_within)
+        self.touches = TouchMessages(cat, first_touch_within, zone, kinds)
 
     def _company(self, lead: LeadView) -> str:
         return f" · {escape(lead.company)}" if lead.company else ""

@@ -39,6 +39,10 @@ class LeadView:
     claim_business_seconds: int | None
     first_touch_seconds: int | None
     first_touch_business_seconds: int | None
+    cadence_step: int | None
+    cadence_due_at: datetime | None
+    closed_at: datetime | None
+    close_reason: str | None
 
     @property
     def short_id(self) -> str:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from bot.blocks import Block, Reply, actions, button, context, escape, section
 from bot.catalogue import Catalogue
-from bot.formatting import elapsed
+from bot.formatting import elapsed, local_time
 from bot.lead_view import LeadView
 
 if TYPE_CHECKING:
@@ -32,18 +33,32 @@ def parse_tap(value: str, user_id: str) -> TouchRequest:
     from bot.touches import TouchRequest
 
     data = json.loads(value)
-    lead, step = int(data["lead"]), str(data["step"])
+    lead, step = int(data["lead"]), data["step"]
     return TouchRequest(
-        lead, str(data["kind"]), str(data["outcome"]), user_id, click_key=f"{lead}:{step}"
+        lead,
+        str(data["kind"]),
+        str(data["outcome"]),
+        user_id,
+        click_key=f"{lead}:{step}",
+        # The claim DM's buttons answer the first touch; a nudge's answer its cadence step.
+        step=step if isinstance(step, int) else None,
     )
 
 
 class TouchMessages:
     """Builds the messages about touches in the agreement's language."""
 
-    def __init__(self, cat: Catalogue, first_touch_within: timedelta) -> None:
+    def __init__(
+        self,
+        cat: Catalogue,
+        first_touch_within: timedelta,
+        zone: ZoneInfo | None = None,
+        kinds: tuple[str, ...] = (),
+    ) -> None:
         self.cat = cat
         self.sla = first_touch_within
+        self.zone = zone or ZoneInfo("UTC")
+        self.kinds = kinds  # the cadence's kind for each step, to describe the step due
 
     def buttons(self, lead_id: int, step: str) -> Block:
         """One button per quick outcome; the value names the lead and the step it answers."""
@@ -98,6 +113,24 @@ class TouchMessages:
         kept = [block for block in original if block.get("type") != "actions"]
         return Reply(text=answer.text, blocks=[*kept, context(answer.text)])
 
+    def current_step(self, lead: LeadView) -> str:
+        """Where a lead's cadence stands, for someone who tapped an out-of-date button."""
+        cat = self.cat
+        if lead.status not in ("unclaimed", "claimed"):
+            return cat.t(
+                "cadence.stale_closed", id=lead.short_id, status=cat.t(f"status.{lead.status}")
+            )
+        step = lead.cadence_step
+        if step is None or lead.cadence_due_at is None or step > len(self.kinds):
+            return cat.t("touch.duplicate", id=lead.short_id)
+        return cat.t(
+            "cadence.stale",
+            id=lead.short_id,
+            step=step,
+            kind=cat.t(f"touch.kind_{self.kinds[step - 1]}"),
+            time=local_time(lead.cadence_due_at, self.zone),
+        )
+
     def answer(self, result: TouchResult, request: TouchRequest) -> Reply:
         """What the person who logged is told."""
         cat = self.cat
@@ -114,6 +147,8 @@ class TouchMessages:
                 text += " " + cat.t("touch.clock_stopped")
         elif result.outcome == "duplicate":
             text = cat.t("touch.duplicate", id=lead.short_id)
+        elif result.outcome == "stale":
+            text = self.current_step(lead)
         elif result.outcome == "closed":
             text = cat.t("touch.closed", id=lead.short_id, status=cat.t(f"status.{lead.status}"))
         elif lead.owner_id:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.cadence_keeper import CadenceKeeper
 from bot.clock import Clock
 from bot.lead_view import LeadView
 from bot.touch_messages import TouchMessages
@@ -18,7 +19,7 @@ from storage.models import Touch
 from storage.outbox import enqueue
 from storage.unit_of_work import Database
 
-TouchOutcome = Literal["logged", "duplicate", "missing", "closed", "not_allowed"]
+TouchOutcome = Literal["logged", "duplicate", "missing", "closed", "not_allowed", "stale"]
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class TouchRequest:
     actor: str
     reason: str | None = None
     click_key: str | None = None
+    step: int | None = None  # the cadence step a nudge's button answers
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class Touches:
         database: Database,
         agreement: Agreement,
         messages: TouchMessages,
+        keeper: CadenceKeeper,
         clock: Clock,
         on_commit: Callable[[], None] = lambda: None,
     ) -> None:
@@ -58,6 +61,7 @@ class Touches:
         self.agreement = agreement
         self.business = BusinessClock.from_agreement(agreement)
         self.messages = messages
+        self.keeper = keeper
         self.clock = clock
         self.on_commit = on_commit
 
@@ -77,6 +81,8 @@ class Touches:
                 return TouchResult("closed", view)
             if not self.may_log(view, request.actor):
                 return TouchResult("not_allowed", view)
+            if request.step is not None and request.step != lead.cadence_step:
+                return TouchResult("stale", view)
             values = {
                 "lead_id": lead.id,
                 "kind": request.kind,
@@ -121,5 +127,9 @@ class Touches:
                 now=now,
                 payload=note.payload(),
             )
+            # The closing note (if this touch ended the cadence) follows the touch's own note.
+            self.keeper.refresh(session, lead, now, reason=request.reason)
+            session.flush()
+            view = LeadView.of(lead)
         self.on_commit()
         return TouchResult("logged", view, first=first, within_sla=within)

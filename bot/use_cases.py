@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.cadence_keeper import CadenceKeeper
+from bot.cadence_messages import CadenceMessages
 from bot.catalogue import Catalogue
 from bot.claims import Claims
 from bot.clock import Clock
@@ -12,9 +14,11 @@ from bot.handoffs import Handoffs
 from bot.ladder_messages import LadderMessages
 from bot.lead_messages import LeadMessages
 from bot.lead_story import LeadStories
+from bot.nudger import Nudger
 from bot.sweeper import Sweeper
 from bot.touches import Touches
 from sla_rules.agreement import Agreement
+from sla_rules.business_clock import BusinessClock
 from storage.unit_of_work import Database
 
 
@@ -28,7 +32,12 @@ class UseCases:
     claims: Claims
     touches: Touches
     sweeper: Sweeper
+    nudger: Nudger
     stories: LeadStories
+
+    def tick(self) -> int:
+        """One scheduler tick: the response ladder, then the cadence's nudges."""
+        return self.sweeper.tick() + self.nudger.tick()
 
 
 def build_use_cases(
@@ -39,13 +48,18 @@ def build_use_cases(
 ) -> UseCases:
     """Wire the use cases; on_commit is called after each commit that owes Slack a message."""
     catalogue = Catalogue(agreement.locale)
-    messages = LeadMessages(catalogue, agreement.zone, agreement.response.first_touch_within)
+    kinds = tuple(touch.kind for touch in agreement.cadence.touches)
+    messages = LeadMessages(catalogue, agreement.zone, agreement.response.first_touch_within, kinds)
+    business = BusinessClock.from_agreement(agreement)
+    cadence_messages = CadenceMessages(catalogue, agreement.zone)
+    keeper = CadenceKeeper(agreement, business, cadence_messages)
     return UseCases(
         catalogue=catalogue,
         messages=messages,
         handoffs=Handoffs(database, agreement, messages, clock, on_commit=on_commit),
         claims=Claims(database, agreement, messages, clock, on_commit=on_commit),
-        touches=Touches(database, agreement, messages.touches, clock, on_commit=on_commit),
+        touches=Touches(database, agreement, messages.touches, keeper, clock, on_commit=on_commit),
+        nudger=Nudger(database, agreement, keeper, cadence_messages, clock, on_commit=on_commit),
         sweeper=Sweeper(
             database,
             agreement,

@@ -7,6 +7,24 @@ import re
 UNCLAIMED = "unclaimed"
 CLAIMED = "claimed"
 OPEN_STATUSES = (UNCLAIMED, CLAIMED)
+# Closed: the cadence ended. Reached (connected or a meeting), won, disqualified, or
+# 12 touches without ever reaching the person.
+REACHED = "reached"
+WON = "won"
+DISQUALIFIED = "disqualified"
+NOT_REACHED = "not_reached"
+CLOSED_STATUSES = (REACHED, WON, DISQUALIFIED, NOT_REACHED)
+STATUS_AFTER_STOP = {
+    "connected": REACHED,
+    "meeting_booked": REACHED,
+    "won": WON,
+    "disqualified": DISQUALIFIED,
+}
+
+
+def status_after(outcome: str) -> str:
+    """The status a lead takes when a stop outcome ends its cadence."""
+    return STATUS_AFTER_STOP.get(outcome, REACHED)
 
 _SHORT_ID = re.compile(r"^\s*(?:L-?|#)?(\d{1,12})\s*$", re.IGNORECASE)
 

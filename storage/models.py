@@ -103,6 +103,12 @@ class Lead(Base):
     claim_business_seconds: Mapped[int | None] = mapped_column(Integer)
     first_touch_seconds: Mapped[int | None] = mapped_column(Integer)
     first_touch_business_seconds: Mapped[int | None] = mapped_column(Integer)
+    # The cadence's pointer: the pending step, when its next nudge is due, how many were sent.
+    cadence_step: Mapped[int | None] = mapped_column(Integer)
+    cadence_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    cadence_nudges: Mapped[int] = mapped_column(Integer, default=0)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    close_reason: Mapped[str | None] = mapped_column(String(300))
 
 
 class Handoff(Base):
@@ -187,3 +193,31 @@ class NotificationLedger(Base):
     step: Mapped[str] = mapped_column(String(64))
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     fired_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CadenceEvent(Base):
+    """A step skipped or snoozed by its owner (touches live in their own table)."""
+
+    __tablename__ = "cadence_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"), index=True)
+    action: Mapped[str] = mapped_column(String(16))
+    step: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(String(32))
+    # One skip or snooze per (lead, step, tap): a double tap records it once.
+    click_key: Mapped[str | None] = mapped_column(String(100), unique=True)
+
+
+class AwayPeriod(Base):
+    """A rep's time away: no nudges, not a claimer, breaching leads reassigned."""
+
+    __tablename__ = "away_periods"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[str] = mapped_column(String(32), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -80,9 +80,9 @@ def test_one_tap_in_the_dm_logs_the_touch_and_stops_the_clock(bot: LocalBot) -> 
 def test_a_repeated_tap_records_one_touch(bot: LocalBot) -> None:
     claimed_lead(bot)
     [dm] = bot.standin.messages("DU0REP1")
-    first = tap(bot, dm, "Call: connected")
+    first = tap(bot, dm, "Call: no answer")
     bot.standin.wait_for(lambda s: s.responses(first.response_url))
-    second = tap(bot, dm, "Call: connected")
+    second = tap(bot, dm, "Call: no answer")
     bot.standin.wait_for(lambda s: s.responses(second.response_url))
     assert "already logged" in bot.standin.responses(second.response_url)[-1]["text"]
     assert touches(bot) == 1
