@@ -17,6 +17,7 @@ from bot.commands import SlaCommands
 from bot.deps import Deps
 from bot.events import EventUseCases
 from bot.knowledge import KnowledgeAnswers
+from bot.mine import MyLeads
 from bot.outbox.worker import PACE_SECONDS, OutboxWorker
 from bot.scheduler import Ticker
 from bot.settings import Settings
@@ -97,12 +98,16 @@ def create_app(
             KnowledgeAnswers(agreement, catalogue),
             cases.stories,
             TouchCommand(cases.touches, cases.stories, catalogue),
+            MyLeads(database, agreement, catalogue, clock),
+            cases.away,
         ),
         events=EventUseCases(database, agreement.company, catalogue, clock),
         messages=cases.messages,
         handoffs=cases.handoffs,
         claims=cases.claims,
         touches=cases.touches,
+        cadence=cases.cadence,
+        away=cases.away,
         sweeper=cases.sweeper,
         outbox=outbox,
     )

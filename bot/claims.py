@@ -12,10 +12,11 @@ from bot.lead_view import LeadView
 from sla_rules.agreement import Agreement
 from sla_rules.business_clock import BusinessClock
 from storage import leads as repo
+from storage.cadence import current_away
 from storage.outbox import enqueue
 from storage.unit_of_work import Database
 
-ClaimOutcome = Literal["claimed", "yours", "taken", "not_rep", "closed", "missing"]
+ClaimOutcome = Literal["claimed", "yours", "taken", "not_rep", "closed", "missing", "away"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,9 @@ class Claims:
             return ClaimResult("not_rep", None)
         now = self.clock()
         with self.database.unit_of_work() as session:
+            # Someone away is skipped as a claimer: the lead should go to a rep who is working.
+            if current_away(session, user_id, now) is not None:
+                return ClaimResult("away", None)
             won = repo.claim_lead(session, lead_id, user_id, now)
             lead = repo.lead_by_id(session, lead_id)
             if lead is None:

@@ -31,6 +31,15 @@ ALIASES: dict[str, str] = {
     "log": "touch",
     "toque": "touch",
     "contacto": "touch",
+    "mine": "mine",
+    "mios": "mine",
+    "mis": "mine",
+    "away": "away",
+    "ausente": "away",
+    "vacaciones": "away",
+    "back": "back",
+    "regreso": "back",
+    "volvi": "back",
 }
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bot.away import AwayTime
 from bot.blocks import Reply, text_reply
 from bot.command_router import route
 from bot.handoff_modal import handoff_view
 from bot.knowledge import KnowledgeAnswers
 from bot.lead_story import LeadStories
+from bot.mine import MyLeads
 from bot.touch_command import TouchCommand
 
 
@@ -24,11 +26,18 @@ class SlaCommands:
     """Answers a /sla command typed by a user."""
 
     def __init__(
-        self, knowledge: KnowledgeAnswers, stories: LeadStories, touch: TouchCommand
+        self,
+        knowledge: KnowledgeAnswers,
+        stories: LeadStories,
+        touch: TouchCommand,
+        my_leads: MyLeads,
+        away: AwayTime,
     ) -> None:
         self.knowledge = knowledge
         self.stories = stories
         self.touch = touch
+        self.my_leads = my_leads
+        self.away = away
 
     def answer(self, text: str | None, user_id: str) -> Reply | OpenModal:
         """Route the text to its subcommand; unknown or empty text gets the help."""
@@ -44,6 +53,12 @@ class SlaCommands:
             return self.stories.story(chosen.args)
         if chosen.name == "touch":
             return self.touch.run(chosen.args, user_id)
+        if chosen.name == "mine":
+            return self.my_leads.mine(user_id)
+        if chosen.name == "away":
+            return self.away.go_away(user_id, chosen.args)
+        if chosen.name == "back":
+            return self.away.come_back(user_id)
         if chosen.name == "handoff":
             if not self.may_hand_off(user_id):
                 return text_reply(knowledge.cat.t("modal.not_allowed"))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.away import AwayTime
+from bot.cadence_actions import CadenceActions
 from bot.catalogue import Catalogue
 from bot.claims import Claims
 from bot.clock import Clock
@@ -34,5 +36,13 @@ class Deps:
     handoffs: Handoffs
     claims: Claims
     touches: Touches
+    cadence: CadenceActions
+    away: AwayTime
     sweeper: Sweeper
     outbox: OutboxWorker
+
+    @property
+    def hours_text(self) -> str:
+        """Business hours as people read them, for refusals."""
+        hours = self.agreement.business_hours
+        return f"{hours.start:%H:%M}–{hours.end:%H:%M} {self.agreement.timezone}"

@@ -9,7 +9,17 @@ from sla_rules.agreement import Agreement
 from sla_rules.glossary import closest_terms, find_term
 from sla_rules.owners import filter_responsibilities, group_by_team
 
-HELP_TOPICS = ("glossary", "owners", "agreement", "lead", "touch", "handoff", "help")
+HELP_TOPICS = (
+    "glossary",
+    "owners",
+    "agreement",
+    "lead",
+    "mine",
+    "touch",
+    "away",
+    "handoff",
+    "help",
+)
 
 
 class KnowledgeAnswers:

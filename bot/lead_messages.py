@@ -191,6 +191,8 @@ def claim_reply(result: ClaimResult, cat: Catalogue, zone: ZoneInfo, now: dateti
     lead = result.lead
     if result.outcome == "not_rep":
         text = cat.t("claim.not_rep")
+    elif result.outcome == "away":
+        text = cat.t("away.claim_refused")
     elif lead is None:
         text = cat.t("claim.missing")
     elif result.outcome == "claimed":

@@ -16,6 +16,7 @@ from sla_rules.business_clock import BusinessClock
 from sla_rules.escalation import next_step, step_due, step_name
 from sla_rules.leads import OPEN_STATUSES, UNCLAIMED
 from storage import leads as repo
+from storage.cadence import current_away
 from storage.ledger import record_step
 from storage.models import Lead
 from storage.outbox import enqueue
@@ -118,6 +119,9 @@ class Sweeper:
                 now=now,
                 payload=self.messages.breach_channel(view, now).payload(),
             )
+            # An owner who is away will not call: the breaching lead goes to someone else now.
+            if lead.owner_id and current_away(session, lead.owner_id, now) is not None:
+                self._release(session, lead, now)
         elif step.notify == "managers":
             for manager in self.agreement.slack.managers:
                 enqueue(

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.away import AwayTime
+from bot.cadence_actions import CadenceActions
 from bot.cadence_keeper import CadenceKeeper
 from bot.cadence_messages import CadenceMessages
 from bot.catalogue import Catalogue
@@ -34,6 +36,8 @@ class UseCases:
     sweeper: Sweeper
     nudger: Nudger
     stories: LeadStories
+    cadence: CadenceActions
+    away: AwayTime
 
     def tick(self) -> int:
         """One scheduler tick: the response ladder, then the cadence's nudges."""
@@ -53,12 +57,16 @@ def build_use_cases(
     business = BusinessClock.from_agreement(agreement)
     cadence_messages = CadenceMessages(catalogue, agreement.zone)
     keeper = CadenceKeeper(agreement, business, cadence_messages)
+    touches = Touches(database, agreement, messages.touches, keeper, clock, on_commit=on_commit)
+    away = AwayTime(database, agreement, keeper, catalogue, clock, on_commit=on_commit)
     return UseCases(
         catalogue=catalogue,
         messages=messages,
         handoffs=Handoffs(database, agreement, messages, clock, on_commit=on_commit),
         claims=Claims(database, agreement, messages, clock, on_commit=on_commit),
-        touches=Touches(database, agreement, messages.touches, keeper, clock, on_commit=on_commit),
+        touches=touches,
+        cadence=CadenceActions(database, agreement, keeper, touches, clock, on_commit=on_commit),
+        away=away,
         nudger=Nudger(database, agreement, keeper, cadence_messages, clock, on_commit=on_commit),
         sweeper=Sweeper(
             database,

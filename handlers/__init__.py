@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from flask import Flask
 from slack_bolt import App
 
-from handlers import actions, api, commands, errors, events, http, views
+from handlers import actions, api, cadence_actions, commands, errors, events, http, views
 
 if TYPE_CHECKING:
     from bot.deps import Deps
@@ -19,6 +19,7 @@ def register(bolt: App, web: Flask, deps: Deps) -> None:
     commands.register(bolt, deps)
     events.register(bolt, deps)
     actions.register(bolt, deps)
+    cadence_actions.register(bolt, deps)
     views.register(bolt, deps)
     http.register(web, bolt, deps)
     api.register(web, deps)

@@ -121,6 +121,7 @@ class _Replay:
 
     @property
     def finished(self) -> bool:
+        """Whether a stop outcome was logged or no step is left."""
         return self.stopped_by is not None or not self.pending
 
     def _shifted(self, index: int) -> datetime:
@@ -144,6 +145,7 @@ class _Replay:
         return shifted if snoozed is None or snoozed <= shifted else snoozed
 
     def apply(self, event: StepEvent) -> None:
+        """Consume or snooze a step for one event; the caller stops once finished."""
         at = _utc(event.at, "event.at")
         if event.action == "snooze":
             assert event.until is not None
@@ -173,6 +175,7 @@ class _Replay:
                 self.shifted[later] = None
 
     def state(self) -> CadenceState:
+        """Freeze the bookkeeping into the public, immutable state."""
         steps = []
         for index, step in enumerate(self.plan):
             if index in self.done:
