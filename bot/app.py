@@ -45,6 +45,10 @@ class SlaBot:
         self.deps.outbox.start()
         self.ticker.start()
 
+    def tick_now(self) -> int:
+        """Run one scheduler tick in the calling thread (the demo and tests use it)."""
+        return self.ticker.run_once()
+
     def close(self) -> None:
         """Stop the background work and release the database connections."""
         self.ticker.stop()

@@ -42,7 +42,8 @@ class CadenceMessages:
         # (meeting booked and won fit any kind), and /sla touch covers the rest.
         logged_kind = kind if outcome in FITTING[kind] else "call"
         value = json.dumps({"lead": lead.id, "kind": logged_kind, "outcome": outcome, "step": step})
-        label = self.cat.t("cadence.button", outcome=self.cat.t(f"outcome.{outcome}"))
+        words = self.cat.t(f"outcome.{outcome}")
+        label = self.cat.t("cadence.button", outcome=words[:1].upper() + words[1:])
         style = "primary" if outcome in ("connected", "meeting_booked", "won") else None
         return button(label, f"{TOUCH_ACTION}:{n}", value, style)
 

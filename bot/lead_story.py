@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.blocks import Reply, escape, text_reply
@@ -109,4 +109,18 @@ class LeadStories:
             return cat.t(f"story.escalation_{detail.get('step', 'owner')}", time=when)
         if event.kind == "released":
             return cat.t("story.released", time=when)
+        if event.kind in ("paused", "resumed", "skip", "snooze", "closed"):
+            until = detail.get("until")
+            until_text = local_time(datetime.fromisoformat(until), self.zone, now) if until else ""
+            if event.kind == "paused" and until_text:
+                until_text = cat.t("story.until", time=until_text)
+            status = detail.get("status")
+            return cat.t(
+                f"story.{event.kind}",
+                time=when,
+                user=event.actor or "",
+                until=until_text,
+                step=detail.get("step", ""),
+                status=cat.t(f"status.{status}") if status else "",
+            )
         return cat.t("story.other", time=when, kind=event.kind)

@@ -16,7 +16,7 @@ log = logging.getLogger("sla_bot.scheduler")
 class Ticker:
     """Runs the tick every few seconds in a background thread, never two at once."""
 
-    def __init__(self, tick: Callable[[], object], every_seconds: float) -> None:
+    def __init__(self, tick: Callable[[], int], every_seconds: float) -> None:
         self._tick = tick
         self._scheduler = BackgroundScheduler(timezone="UTC")
         # Jobs are not persisted: APScheduler 3 cannot share a job store between processes,
@@ -38,6 +38,10 @@ class Ticker:
             self._tick()
         except Exception:  # one failed tick must not stop the next; the log keeps the trace
             log.exception("tick failed")
+
+    def run_once(self) -> int:
+        """Run the tick now, in the calling thread."""
+        return int(self._tick() or 0)
 
     def start(self) -> None:
         """Start ticking (the first tick runs at once)."""

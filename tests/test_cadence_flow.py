@@ -48,8 +48,16 @@ def started_lead(cases: UseCases, rep: str = "U0REP1", external_id: str = "crm-1
     return lead
 
 
-def log(cases: UseCases, lead: int, clock: str, kind: str, outcome: str, actor: str = "U0REP1",
-        day: int = 25, reason: str | None = None) -> str:
+def log(
+    cases: UseCases,
+    lead: int,
+    clock: str,
+    kind: str,
+    outcome: str,
+    actor: str = "U0REP1",
+    day: int = 25,
+    reason: str | None = None,
+) -> str:
     with freeze_time(mx(day, clock)):
         return cases.touches.log(TouchRequest(lead, kind, outcome, actor, reason=reason)).outcome
 
@@ -62,7 +70,8 @@ def nudge(cases: UseCases, day: int, clock: str) -> int:
 def dms(database: Database, user: str) -> list[str]:
     with database.reading() as session:
         rows = session.scalars(
-            select(OutboxMessage).where(OutboxMessage.kind == "dm", OutboxMessage.channel == user)
+            select(OutboxMessage)
+            .where(OutboxMessage.kind == "dm", OutboxMessage.channel == user)
             .order_by(OutboxMessage.id)
         ).all()
     return [row.payload["text"] for row in rows]

@@ -60,8 +60,9 @@ def block_actions_payload(
     message: dict[str, Any] | None,
     view: dict[str, Any] | None,
     response_url: str | None,
+    element: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """A block_actions payload for one button click."""
+    """A block_actions payload for one click: a button, or another element when given."""
     payload: dict[str, Any] = {
         "type": "block_actions",
         "user": user_block(user_id, user_name),
@@ -84,6 +85,12 @@ def block_actions_payload(
             }
         ],
     }
+    if element is not None:
+        # Selects and pickers send their choice instead of a button's text and value.
+        action = payload["actions"][0]
+        for key in ("text", "value"):
+            action.pop(key)
+        action.update(element)
     if channel_id is not None:
         payload["channel"] = {"id": channel_id, "name": channel_name(channel_id)}
     if message is not None:

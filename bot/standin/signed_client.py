@@ -179,9 +179,10 @@ class SignedSlackClient:
         response_url: bool | str = True,
         block_id: str | None = None,
         user_name: str | None = None,
+        element: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> BotResponse:
-        """Click a button; message state comes from the stand-in when it knows the message."""
+        """Click a button (or use another element); message state comes from the stand-in."""
         if container is None:
             container = (
                 {
@@ -219,6 +220,7 @@ class SignedSlackClient:
             message=message,
             view=view,
             response_url=url,
+            element=element,
         )
         reply = self._post_payload(payload, **kwargs)
         reply.response_url = url
