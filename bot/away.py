@@ -77,10 +77,11 @@ class AwayTime:
                     user_id,
                     until=until.isoformat() if until else None,
                 )
+        count = self.cat.plural("away.leads", len(leads))
         if until is None:
-            return text_reply(self.cat.t("away.away_open", count=len(leads)))
+            return text_reply(self.cat.t("away.away_open", leads=count))
         last_day = (until - timedelta(days=1)).astimezone(zone).date().isoformat()
-        return text_reply(self.cat.t("away.away_until", date=last_day, count=len(leads)))
+        return text_reply(self.cat.t("away.away_until", date=last_day, leads=count))
 
     def come_back(self, user_id: str) -> Reply:
         """End the time away; the leads' nudges resume from their plan."""
@@ -95,4 +96,4 @@ class AwayTime:
                 repo.add_event(session, lead.id, "resumed", now, user_id)
                 self.keeper.refresh(session, lead, now)
         self.on_commit()
-        return text_reply(self.cat.t("away.back", count=len(leads)))
+        return text_reply(self.cat.t("away.back", leads=self.cat.plural("away.leads", len(leads))))

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
-from bot.demo import PEOPLE
+from bot.demo_kit import PEOPLE
 from bot.harness import LocalBot
 from bot.standin import SlackStandIn
 from storage.engine import make_engine

@@ -88,6 +88,19 @@ def test_demo_plays_the_session_and_exits_zero() -> None:
     assert "6 calls, 3 voicemails and 3 emails over 10 business days" in text
     assert "Home tab:" in text
     assert "Contactos:" in text
+    # Handoffs: a claim race, a duplicate joining its lead, a burst as digests.
+    assert "L-1 is already claimed by @ana." in text
+    assert "this is your lead: no new race" in text
+    assert "25 new leads: claim the ones you will call now." in text
+    # The response clock: a touch in time stops it; an untouched lead climbs the ladder.
+    assert "First touch 0s after the handoff: within the 3s SLA." in text
+    assert "SLA breached on L-2" in text
+    assert "Nobody claimed it in time. Announced again below." in text
+    # The cadence: twelve touches, a stop, a rep away.
+    assert "Touch 12 of 12" in text
+    assert "closed as not reached" in text
+    assert "Cadence finished on L-2: @luis reached the lead." in text
+    assert "no nudge goes to @ana while she is away" in text
 
 
 def _free_port() -> int:
