@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -89,7 +90,8 @@ def test_demo_plays_the_session_and_exits_zero() -> None:
     assert "Home tab:" in text
     assert "Contactos:" in text
     # Handoffs: a claim race, a duplicate joining its lead, a burst as digests.
-    assert "L-1 is already claimed by @ana." in text
+    # Who wins the race is up to the race; that exactly one loses is not.
+    assert len(re.findall(r"L-1 is already claimed by @(?:ana|luis)\.", text)) == 1
     assert "this is your lead: no new race" in text
     assert "25 new leads: claim the ones you will call now." in text
     # The response clock: a touch in time stops it; an untouched lead climbs the ladder.
