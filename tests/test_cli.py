@@ -93,7 +93,7 @@ def test_demo_plays_the_session_and_exits_zero() -> None:
     # Who wins the race is up to the race; that exactly one loses is not.
     assert len(re.findall(r"L-1 is already claimed by @(?:ana|luis)\.", text)) == 1
     assert "this is your lead: no new race" in text
-    assert "25 new leads: claim the ones you will call now." in text
+    assert re.search(r"\d+ new leads: claim the ones you will call now\.", text)
     # The response clock: a touch in time stops it; an untouched lead climbs the ladder.
     assert "First touch 0s after the handoff: within the 3s SLA." in text
     assert "SLA breached on L-2" in text
