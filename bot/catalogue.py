@@ -29,8 +29,16 @@ def load_messages(locale: str) -> dict[str, str]:
     """Read one locale's messages, flattened to dotted keys."""
     if locale not in SUPPORTED_LOCALES:
         raise ValueError(f"unsupported locale {locale!r}")
-    with (LOCALES_DIR / f"{locale}.yaml").open(encoding="utf-8") as handle:
-        return _flatten(yaml.safe_load(handle))
+    # en.yaml, then en.<part>.yaml files: each surface may keep its strings in a file of its own.
+    messages: dict[str, str] = {}
+    for path in sorted(LOCALES_DIR.glob(f"{locale}.*yaml"), key=lambda p: (p.stem != locale, p)):
+        with path.open(encoding="utf-8") as handle:
+            part = _flatten(yaml.safe_load(handle) or {})
+        clash = messages.keys() & part.keys()
+        if clash:
+            raise ValueError(f"{path.name} repeats keys: {', '.join(sorted(clash))}")
+        messages.update(part)
+    return messages
 
 
 def placeholders(template: str) -> set[str]:
