@@ -16,6 +16,7 @@ from bot.clock import Clock, utc_now
 from bot.commands import SlaCommands
 from bot.deps import Deps
 from bot.events import EventUseCases
+from bot.goal_commands import GoalCommands
 from bot.knowledge import KnowledgeAnswers
 from bot.mine import MyLeads
 from bot.outbox.worker import PACE_SECONDS, OutboxWorker
@@ -40,10 +41,11 @@ class SlaBot:
 
     ticker: Ticker
 
-    def start_background(self) -> None:
-        """Start the outbox worker and the tick."""
+    def start_background(self, ticker: bool = True) -> None:
+        """Start the outbox worker and (unless told not to) the scheduler's tick."""
         self.deps.outbox.start()
-        self.ticker.start()
+        if ticker:
+            self.ticker.start()
 
     def tick_now(self) -> int:
         """Run one scheduler tick in the calling thread (the demo and tests use it)."""
@@ -90,7 +92,12 @@ def create_app(
     # The lambda reads `outbox` when called: a commit wakes the worker built just below.
     cases = build_use_cases(database, agreement, clock, on_commit=lambda: outbox.wake())  # noqa: PLW0108
     outbox = OutboxWorker(
-        database, delivery_client, cases.messages, clock, pace_seconds=pace_seconds
+        database,
+        delivery_client,
+        cases.messages,
+        clock,
+        pace_seconds=pace_seconds,
+        charts=cases.burn_up,
     )
     deps = Deps(
         settings=settings,
@@ -104,6 +111,9 @@ def create_app(
             TouchCommand(cases.touches, cases.stories, catalogue),
             MyLeads(database, agreement, catalogue, clock),
             cases.away,
+            GoalCommands(
+                cases.goals, cases.goal_messages, cases.reports, cases.calculator, cases.counts
+            ),
         ),
         events=EventUseCases(database, agreement.company, catalogue, clock),
         messages=cases.messages,
@@ -113,6 +123,8 @@ def create_app(
         cadence=cases.cadence,
         away=cases.away,
         sweeper=cases.sweeper,
+        counts=cases.counts,
+        cases=cases,
         outbox=outbox,
     )
     web = Flask("sla-bot")

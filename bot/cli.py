@@ -27,6 +27,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("file", nargs="?", help="the agreement (default: $SLA_CONFIG or sla.yaml)")
     demo = commands.add_parser("demo", help="run the bot against a local Slack stand-in")
     demo.add_argument("--agreement", help="an agreement file instead of the English example")
+    commands.add_parser("standup", help="post today's standup now (once a day)")
     bulk = commands.add_parser("import", help="hand off the leads of a CSV file")
     bulk.add_argument("file", help="the CSV file: a header row, then one lead per line")
     bulk.add_argument("--agreement", help="the agreement (default: $SLA_CONFIG or sla.yaml)")
@@ -75,6 +76,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.importer import run_import
 
         return run_import(args.file, settings, agreement_path=args.agreement)
+    if args.command == "standup":
+        from bot.standup_cli import post_standup
+
+        try:
+            return post_standup(settings)
+        except AgreementError as error:
+            print(f"sla-bot: {error}", file=sys.stderr)
+            return 1
     from bot.runner import run
 
     try:

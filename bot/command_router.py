@@ -40,6 +40,18 @@ ALIASES: dict[str, str] = {
     "back": "back",
     "regreso": "back",
     "volvi": "back",
+    "goals": "goals",
+    "metas": "goals",
+    "objetivos": "goals",
+    "report": "report",
+    "reporte": "report",
+    "informe": "report",
+    "calc": "calc",
+    "calcular": "calc",
+    "calculadora": "calc",
+    "embudo": "calc",
+    "record": "record",
+    "registrar": "record",
 }
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from bot.away import AwayTime
 from bot.blocks import Reply, text_reply
 from bot.command_router import route
+from bot.goal_commands import GoalCommands
 from bot.handoff_modal import handoff_view
 from bot.knowledge import KnowledgeAnswers
 from bot.lead_story import LeadStories
@@ -32,12 +33,14 @@ class SlaCommands:
         touch: TouchCommand,
         my_leads: MyLeads,
         away: AwayTime,
+        goal_commands: GoalCommands,
     ) -> None:
         self.knowledge = knowledge
         self.stories = stories
         self.touch = touch
         self.my_leads = my_leads
         self.away = away
+        self.goal_commands = goal_commands
 
     def answer(self, text: str | None, user_id: str) -> Reply | OpenModal:
         """Route the text to its subcommand; unknown or empty text gets the help."""
@@ -59,6 +62,14 @@ class SlaCommands:
             return self.away.go_away(user_id, chosen.args)
         if chosen.name == "back":
             return self.away.come_back(user_id)
+        if chosen.name == "goals":
+            return self.goal_commands.progress()
+        if chosen.name == "report":
+            return self.goal_commands.report(chosen.args)
+        if chosen.name == "calc":
+            return self.goal_commands.calc(chosen.args)
+        if chosen.name == "record":
+            return self.goal_commands.record(chosen.args, user_id)
         if chosen.name == "handoff":
             if not self.may_hand_off(user_id):
                 return text_reply(knowledge.cat.t("modal.not_allowed"))

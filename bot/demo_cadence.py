@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
 from bot.clock import ShiftedClock
 from bot.demo_kit import (
     DEMO_LEADS,
-    DEMO_PACE_SECONDS,
     NAMES,
     PEOPLE,
     Transcript,
@@ -32,6 +32,7 @@ def _settle(bot: LocalBot) -> None:
             if count_pending(session) == 0:
                 return
         bot.bot.deps.outbox.wake()
+        time.sleep(0.02)
 
 
 def _due(bot: LocalBot, lead: int) -> tuple[datetime | None, int | None, str]:
@@ -106,9 +107,8 @@ def _thread_notes(bot: LocalBot, show: Transcript, lead: int) -> None:
 def cadence(path_to_agreement: object, show: Transcript) -> None:
     """Walk a lead through 12 touches, stop one at 'connected', pause a rep who is away."""
     clock = ShiftedClock(START)
-    with LocalBot(
-        str(path_to_agreement), pace_seconds=DEMO_PACE_SECONDS, clock=clock, background=False
-    ) as bot:
+    # The calendar jumps days at a time: a tighter pacing keeps the transcript quick.
+    with LocalBot(str(path_to_agreement), pace_seconds=0.05, clock=clock, background=False) as bot:
         assert bot.bot is not None
         bot.bot.deps.outbox.start()  # deliver, but tick only when the calendar jumps
         for user, (name, real_name) in PEOPLE.items():

@@ -6,11 +6,13 @@ import json
 import threading
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
 import yaml
 
+from bot.clock import ShiftedClock
 from bot.harness import LocalBot
 from bot.render import render_blocks, render_message
 from storage.outbox import count_pending
@@ -34,6 +36,7 @@ CHANNELS = {"C0HANDOFF": "handoffs", "C0STANDUP": "standup", "C0ESCALATE": "esca
 # Slack allows one message a second per channel; the demo spaces them a little tighter to
 # keep the transcript short (the stand-in does not rate-limit it).
 DEMO_PACE_SECONDS = 0.3
+DEMO_MORNING = datetime.fromisoformat("2026-11-30T08:40:00-06:00")
 
 
 DEMO_LEADS: list[dict[str, str]] = [
@@ -212,11 +215,17 @@ def fast_ladder(agreement: Path, folder: Path) -> Path:
 
 
 def tap(bot: LocalBot, show: Transcript, user: str, label: str) -> None:
-    """Tap a button in the user's latest DM; wait for the answer."""
+    """Tap a button in the user's latest DM that has it; wait for the answer."""
     assert bot.slack is not None
-    dm = bot.standin.messages(f"D{user}")[-1]
-    [row] = [b for b in dm["blocks"] if b["type"] == "actions"]
-    [button] = [e for e in row["elements"] if e["text"]["text"] == label]
+    # Reminders without buttons may have arrived since: look back for the one to tap.
+    dm, button = next(
+        (message, element)
+        for message in reversed(bot.standin.messages(f"D{user}"))
+        for block in message.get("blocks") or []
+        if block["type"] == "actions"
+        for element in block["elements"]
+        if element.get("text", {}).get("text") == label
+    )
     print(f"\n@{NAMES[user]} taps “{label}” in the DM", file=show.out)
     bot.slack.block_action(
         button["action_id"], button["value"], user, channel_id=dm["channel"], message_ts=dm["ts"]
@@ -230,7 +239,10 @@ def session(
     extra_env: dict[str, str] | None = None,
 ) -> None:
     """Run steps against a fresh bot on an agreement, with the example's people."""
-    with LocalBot(path, pace_seconds=DEMO_PACE_SECONDS, extra_env=extra_env) as bot:
+    # A fixed Monday morning, before the standup's time: the transcript reads the same
+    # whenever the demo runs.
+    clock = ShiftedClock(DEMO_MORNING)
+    with LocalBot(path, pace_seconds=DEMO_PACE_SECONDS, extra_env=extra_env, clock=clock) as bot:
         for user, (name, real_name) in PEOPLE.items():
             bot.standin.add_user(user, name, real_name=real_name)
         steps(bot, show)

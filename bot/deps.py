@@ -14,9 +14,11 @@ from bot.events import EventUseCases
 from bot.handoffs import Handoffs
 from bot.lead_messages import LeadMessages
 from bot.outbox.worker import OutboxWorker
+from bot.record_command import CountRecorder
 from bot.settings import Settings
 from bot.sweeper import Sweeper
 from bot.touches import Touches
+from bot.use_cases import UseCases
 from sla_rules.agreement import Agreement
 from storage.unit_of_work import Database
 
@@ -39,6 +41,8 @@ class Deps:
     cadence: CadenceActions
     away: AwayTime
     sweeper: Sweeper
+    counts: CountRecorder
+    cases: UseCases
     outbox: OutboxWorker
 
     @property

@@ -14,3 +14,5 @@ def configure_logging(level: int = logging.INFO) -> None:
     )
     # Alembic announces each of its plugins at INFO on import: noise for our users.
     logging.getLogger("alembic.runtime.plugins").setLevel(max(level, logging.WARNING))
+    # APScheduler logs every run of the tick at INFO: one line every few seconds, forever.
+    logging.getLogger("apscheduler.executors.default").setLevel(max(level, logging.WARNING))

@@ -6,17 +6,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.away import AwayTime
+from bot.burnup import BurnUp
 from bot.cadence_actions import CadenceActions
 from bot.cadence_keeper import CadenceKeeper
 from bot.cadence_messages import CadenceMessages
+from bot.calc import Calculator
 from bot.catalogue import Catalogue
 from bot.claims import Claims
 from bot.clock import Clock
+from bot.goal_messages import GoalMessages
+from bot.goals import GoalBook
 from bot.handoffs import Handoffs
 from bot.ladder_messages import LadderMessages
 from bot.lead_messages import LeadMessages
 from bot.lead_story import LeadStories
 from bot.nudger import Nudger
+from bot.record_command import CountRecorder
+from bot.reports import Reports
+from bot.standup import Standup
 from bot.sweeper import Sweeper
 from bot.touches import Touches
 from sla_rules.agreement import Agreement
@@ -38,10 +45,17 @@ class UseCases:
     stories: LeadStories
     cadence: CadenceActions
     away: AwayTime
+    goals: GoalBook
+    goal_messages: GoalMessages
+    reports: Reports
+    standup: Standup
+    counts: CountRecorder
+    calculator: Calculator
+    burn_up: BurnUp
 
     def tick(self) -> int:
-        """One scheduler tick: the response ladder, then the cadence's nudges."""
-        return self.sweeper.tick() + self.nudger.tick()
+        """One scheduler tick: the response ladder, the cadence's nudges, the standup."""
+        return self.sweeper.tick() + self.nudger.tick() + self.standup.tick()
 
 
 def build_use_cases(
@@ -59,6 +73,9 @@ def build_use_cases(
     keeper = CadenceKeeper(agreement, business, cadence_messages)
     touches = Touches(database, agreement, messages.touches, keeper, clock, on_commit=on_commit)
     away = AwayTime(database, agreement, keeper, catalogue, clock, on_commit=on_commit)
+    goals = GoalBook(database, agreement, clock)
+    goal_messages = GoalMessages(catalogue, agreement.company, agreement.funnel.currency)
+    reports = Reports(database, agreement, catalogue, clock)
     return UseCases(
         catalogue=catalogue,
         messages=messages,
@@ -76,4 +93,13 @@ def build_use_cases(
             on_commit=on_commit,
         ),
         stories=LeadStories(database, catalogue, agreement.zone, clock),
+        goals=goals,
+        goal_messages=goal_messages,
+        reports=reports,
+        standup=Standup(
+            database, agreement, goals, reports, goal_messages, clock, on_commit=on_commit
+        ),
+        counts=CountRecorder(goals, catalogue),
+        calculator=Calculator(agreement, goals, goal_messages, catalogue),
+        burn_up=BurnUp(goals, catalogue),
     )

@@ -84,6 +84,38 @@ def register(web: Flask, deps: Deps) -> None:
         answer["outcome"] = result.outcome
         return jsonify(answer), 201 if result.outcome == "created" else 200
 
+    @api.post("/counts")
+    @require_token(deps)
+    def record_count() -> tuple[Response, int]:
+        body = request.get_json(silent=True, force=True)
+        if body is None:
+            return error(400, "The body is not valid JSON.")
+        if not isinstance(body, dict):
+            return error(
+                422,
+                "Some fields are missing or invalid.",
+                fields={"body": ENGLISH.t("input.not_object")},
+            )
+        missing = {
+            f: ENGLISH.t("input.required") for f in ("metric", "value", "mode") if f not in body
+        }
+        unknown = {
+            f: ENGLISH.t("input.unknown_field")
+            for f in body
+            if f not in ("metric", "value", "date", "mode")
+        }
+        if missing or unknown:
+            return error(422, "Some fields are missing or invalid.", fields={**missing, **unknown})
+        metric = str(body["metric"])
+        day = body.get("date")
+        result = deps.counts.goals.record(
+            metric, body["value"], None if day is None else str(day), str(body["mode"]), None
+        )
+        if result.refusal is not None:
+            reason = deps.counts.refusal(result, metric, ENGLISH)
+            return error(422, "The count was refused.", fields={result.field or "body": reason})
+        return jsonify(metric=metric, date=str(result.day), value=result.value), 200
+
     @api.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> tuple[Response, int]:
         return error(exc.code or 500, exc.description or exc.name)

@@ -26,6 +26,7 @@ def status_after(outcome: str) -> str:
     """The status a lead takes when a stop outcome ends its cadence."""
     return STATUS_AFTER_STOP.get(outcome, REACHED)
 
+
 _SHORT_ID = re.compile(r"^\s*(?:L-?|#)?(\d{1,12})\s*$", re.IGNORECASE)
 
 

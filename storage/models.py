@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -83,7 +84,7 @@ class Lead(Base):
     reason: Mapped[str | None] = mapped_column(String(1000))
     via: Mapped[str] = mapped_column(String(16))
     handed_off_by: Mapped[str | None] = mapped_column(String(32))
-    handed_off_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    handed_off_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     respond_by: Mapped[datetime] = mapped_column(UTCDateTime())
     status: Mapped[str] = mapped_column(String(20), index=True)
     owner_id: Mapped[str | None] = mapped_column(String(32))
@@ -107,7 +108,7 @@ class Lead(Base):
     cadence_step: Mapped[int | None] = mapped_column(Integer)
     cadence_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     cadence_nudges: Mapped[int] = mapped_column(Integer, default=0)
-    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     close_reason: Mapped[str | None] = mapped_column(String(300))
 
 
@@ -221,3 +222,40 @@ class AwayPeriod(Base):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
     until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ReportedCount(Base):
+    """A goal's count for one day, reported from outside (analytics, a marketer)."""
+
+    __tablename__ = "reported_counts"
+    __table_args__ = (UniqueConstraint("metric", "day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    metric: Mapped[str] = mapped_column(String(64))
+    day: Mapped[date] = mapped_column(Date)
+    value: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_by: Mapped[str | None] = mapped_column(String(32))
+
+
+class CountEntry(Base):
+    """Each recording of a reported count, kept: who added or set what, and when."""
+
+    __tablename__ = "count_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    metric: Mapped[str] = mapped_column(String(64))
+    day: Mapped[date] = mapped_column(Date, index=True)
+    value: Mapped[int] = mapped_column(Integer)
+    mode: Mapped[str] = mapped_column(String(8))
+    by: Mapped[str | None] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class OnceKey(Base):
+    """Something that must happen once: a standup per (channel, day), a celebration."""
+
+    __tablename__ = "once_keys"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())

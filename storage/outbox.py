@@ -26,20 +26,20 @@ def enqueue(
     now: datetime,
     lead_id: int | None = None,
     payload: dict[str, Any] | None = None,
-) -> None:
+) -> OutboxMessage:
     """Owe Slack a message; it leaves when the surrounding transaction commits."""
-    session.add(
-        OutboxMessage(
-            kind=kind,
-            channel=channel,
-            lead_id=lead_id,
-            payload=payload or {},
-            status=PENDING,
-            attempts=0,
-            due_at=now,
-            created_at=now,
-        )
+    message = OutboxMessage(
+        kind=kind,
+        channel=channel,
+        lead_id=lead_id,
+        payload=payload or {},
+        status=PENDING,
+        attempts=0,
+        due_at=now,
+        created_at=now,
     )
+    session.add(message)
+    return message
 
 
 def due_messages(session: Session, now: datetime, limit: int) -> Sequence[OutboxMessage]:
@@ -138,6 +138,16 @@ def retry_later(session: Session, ids: Sequence[int], due_at: datetime, error: s
             lease_until=None,
             error=error[:300],
         )
+        .execution_options(synchronize_session=False)
+    )
+
+
+def postpone(session: Session, ids: Sequence[int], due_at: datetime) -> None:
+    """Try again later without counting a failed attempt (the message waits for another)."""
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids))
+        .values(due_at=due_at, lease_until=None)
         .execution_options(synchronize_session=False)
     )
 

@@ -75,12 +75,12 @@ def standin() -> Iterator[SlackStandIn]:
 @pytest.fixture
 def english_bot(standin: SlackStandIn) -> Iterator[LocalBot]:
     """The real bot on the English example, serving HTTP, talking to the stand-in."""
-    with LocalBot(EXAMPLES / "agreement.en.yaml", standin=standin) as bot:
+    with LocalBot(EXAMPLES / "agreement.en.yaml", standin=standin, ticker=False) as bot:
         yield bot
 
 
 @pytest.fixture
 def spanish_bot(standin: SlackStandIn) -> Iterator[LocalBot]:
     """The real bot on the Spanish example."""
-    with LocalBot(EXAMPLES / "acuerdo.es.yaml", standin=standin) as bot:
+    with LocalBot(EXAMPLES / "acuerdo.es.yaml", standin=standin, ticker=False) as bot:
         yield bot

@@ -24,7 +24,7 @@ def bot(standin, tmp_path: Path):
     data["response"]["clock"] = "always"
     path = tmp_path / "always.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True))
-    with LocalBot(path, standin=standin, pace_seconds=0.05) as running:
+    with LocalBot(path, standin=standin, pace_seconds=0.05, ticker=False) as running:
         yield running
 
 

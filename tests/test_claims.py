@@ -25,7 +25,9 @@ AGREEMENT = load_agreement(EXAMPLES / "agreement.en.yaml")
 
 @pytest.fixture
 def bot(standin):
-    with LocalBot(EXAMPLES / "agreement.en.yaml", standin=standin, pace_seconds=0.05) as running:
+    with LocalBot(
+        EXAMPLES / "agreement.en.yaml", standin=standin, pace_seconds=0.05, ticker=False
+    ) as running:
         yield running
 
 

@@ -24,7 +24,9 @@ from tests.helpers import (
 
 @pytest.fixture
 def bot(standin):
-    with LocalBot(EXAMPLES / "agreement.en.yaml", standin=standin, pace_seconds=0.05) as running:
+    with LocalBot(
+        EXAMPLES / "agreement.en.yaml", standin=standin, pace_seconds=0.05, ticker=False
+    ) as running:
         yield running
 
 
@@ -151,7 +153,10 @@ def test_missing_or_wrong_token_is_401(bot: LocalBot, token) -> None:
 
 def test_the_api_is_503_until_a_token_is_configured(standin) -> None:
     with LocalBot(
-        EXAMPLES / "agreement.en.yaml", standin=standin, extra_env={"SLA_API_TOKEN": ""}
+        EXAMPLES / "agreement.en.yaml",
+        standin=standin,
+        extra_env={"SLA_API_TOKEN": ""},
+        ticker=False,
     ) as bot:
         status, answer = post_json(bot, "/api/handoffs", MARTA)
     assert status == 503

@@ -23,7 +23,9 @@ VALUES = {
 
 @pytest.fixture
 def bot(standin):
-    with LocalBot(EXAMPLES / "agreement.en.yaml", standin=standin, pace_seconds=0.05) as running:
+    with LocalBot(
+        EXAMPLES / "agreement.en.yaml", standin=standin, pace_seconds=0.05, ticker=False
+    ) as running:
         yield running
 
 
@@ -98,7 +100,7 @@ def test_lead_story_of_an_unknown_lead_says_how_to_name_one(bot: LocalBot) -> No
 
 
 def test_spanish_handoff_alias_opens_the_modal_in_spanish(standin) -> None:
-    with LocalBot(EXAMPLES / "acuerdo.es.yaml", standin=standin) as bot:
+    with LocalBot(EXAMPLES / "acuerdo.es.yaml", standin=standin, ticker=False) as bot:
         marketer = bot.bot.deps.agreement.slack.marketers[0]
         bot.slack.slash_command("entrega", user_id=marketer)
         [call] = bot.standin.wait_for_calls("views.open")

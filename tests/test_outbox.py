@@ -33,7 +33,7 @@ def outbox_rows(bot: LocalBot) -> list[OutboxMessage]:
 def test_rate_limits_and_server_errors_delay_but_deliver_each_message_once_in_order(
     standin,
 ) -> None:
-    with LocalBot(AGREEMENT, standin=standin, pace_seconds=0.05) as bot:
+    with LocalBot(AGREEMENT, standin=standin, pace_seconds=0.05, ticker=False) as bot:
         standin.fail("chat.postMessage", status=429, times=2, retry_after=1)
         lead = lead_number(hand_off(bot))
         [message] = wait_announced(bot, 1)
@@ -69,12 +69,16 @@ def test_messages_written_while_the_bot_was_down_go_out_once_after_restart(
     standin, tmp_path: Path
 ) -> None:
     url = f"sqlite:///{tmp_path / 'restart.db'}"
-    with LocalBot(AGREEMENT, standin=standin, database_url=url, background=False) as bot:
+    with LocalBot(
+        AGREEMENT, standin=standin, database_url=url, background=False, ticker=False
+    ) as bot:
         for n in range(3):
             hand_off(bot, external_id=f"down-{n}", email=f"p{n}@example.com")
         assert standin.calls("chat.postMessage") == []
         assert [row.status for row in outbox_rows(bot)] == ["pending"] * 3
-    with LocalBot(AGREEMENT, standin=standin, database_url=url, pace_seconds=0.05) as bot:
+    with LocalBot(
+        AGREEMENT, standin=standin, database_url=url, pace_seconds=0.05, ticker=False
+    ) as bot:
         wait_announced(bot, 3)
         drain(bot)
         leads = [value for m in announcements(bot) for value in claim_values(m)]
@@ -87,7 +91,12 @@ def test_a_lease_left_by_a_crashed_worker_expires_and_the_message_goes_once(
 ) -> None:
     url = f"sqlite:///{tmp_path / 'crash.db'}"
     with LocalBot(
-        AGREEMENT, standin=standin, database_url=url, background=False, pace_seconds=0.05
+        AGREEMENT,
+        standin=standin,
+        database_url=url,
+        background=False,
+        pace_seconds=0.05,
+        ticker=False,
     ) as bot:
         hand_off(bot)
         worker = bot.bot.deps.outbox
@@ -96,7 +105,12 @@ def test_a_lease_left_by_a_crashed_worker_expires_and_the_message_goes_once(
         assert worker.deliver_once() == 0  # still leased: nobody else may send it
     time.sleep(0.1)  # the channel's pacing slot taken before the "crash" has passed
     with LocalBot(
-        AGREEMENT, standin=standin, database_url=url, background=False, pace_seconds=0.05
+        AGREEMENT,
+        standin=standin,
+        database_url=url,
+        background=False,
+        pace_seconds=0.05,
+        ticker=False,
     ) as bot:
         worker = bot.bot.deps.outbox
         # The lease runs out (a minute in production): move it into the past.
@@ -109,7 +123,7 @@ def test_a_lease_left_by_a_crashed_worker_expires_and_the_message_goes_once(
 
 
 def test_a_burst_becomes_digests_and_nothing_is_dropped(standin) -> None:
-    with LocalBot(AGREEMENT, standin=standin, pace_seconds=0.5) as bot:
+    with LocalBot(AGREEMENT, standin=standin, pace_seconds=0.5, ticker=False) as bot:
         for n in range(30):
             hand_off(bot, external_id=f"burst-{n}", email=f"b{n}@example.com", name=f"Lead {n}")
         messages = wait_announced(bot, 30)
@@ -122,7 +136,7 @@ def test_a_burst_becomes_digests_and_nothing_is_dropped(standin) -> None:
 
 
 def test_a_claim_from_a_digest_updates_it_and_starts_the_lead_thread(standin) -> None:
-    with LocalBot(AGREEMENT, standin=standin, pace_seconds=0.3) as bot:
+    with LocalBot(AGREEMENT, standin=standin, pace_seconds=0.3, ticker=False) as bot:
         for n in range(6):
             hand_off(bot, external_id=f"d-{n}", email=f"d{n}@example.com", name=f"Lead {n}")
         messages = wait_announced(bot, 6)
@@ -152,7 +166,7 @@ def test_a_claim_from_a_digest_updates_it_and_starts_the_lead_thread(standin) ->
 
 
 def test_a_message_slack_refuses_for_good_is_kept_as_failed_and_others_go_on(standin) -> None:
-    with LocalBot(AGREEMENT, standin=standin, pace_seconds=0.05) as bot:
+    with LocalBot(AGREEMENT, standin=standin, pace_seconds=0.05, ticker=False) as bot:
         standin.fail("chat.postMessage", status=200, error="channel_not_found", times=1)
         hand_off(bot, external_id="lost-channel", email="a@example.com")
         bot.standin.wait_for(lambda s: s.calls("chat.postMessage"))
@@ -166,7 +180,9 @@ def test_a_message_slack_refuses_for_good_is_kept_as_failed_and_others_go_on(sta
 
 
 def test_connection_errors_are_retried_later(standin) -> None:
-    with LocalBot(AGREEMENT, standin=standin, background=False, pace_seconds=0.05) as bot:
+    with LocalBot(
+        AGREEMENT, standin=standin, background=False, pace_seconds=0.05, ticker=False
+    ) as bot:
         hand_off(bot)
         worker = bot.bot.deps.outbox
         live = worker.client
@@ -188,7 +204,9 @@ def test_connection_errors_are_retried_later(standin) -> None:
 @pytest.mark.parametrize("per_second", [2.0])
 def test_pacing_keeps_a_channel_within_slacks_limit(standin, per_second: float) -> None:
     standin.rate_limit_per_channel(per_second)
-    with LocalBot(AGREEMENT, standin=standin, pace_seconds=1 / per_second + 0.05) as bot:
+    with LocalBot(
+        AGREEMENT, standin=standin, pace_seconds=1 / per_second + 0.05, ticker=False
+    ) as bot:
         lead = lead_number(hand_off(bot))
         [message] = wait_announced(bot, 1)
         for n in range(4):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -11,7 +12,16 @@ from sqlalchemy.orm import Session
 from bot.lead_messages import LeadMessages
 from bot.lead_view import LeadView
 from storage import leads as repo
-from storage.models import Lead
+from storage.models import Lead, OutboxMessage
+
+
+class NotYet:
+    """A message that depends on another not yet delivered: try again shortly."""
+
+
+NOT_YET = NotYet()
+# Renders a day's burn-up chart: the PNG and its title.
+ChartMaker = Callable[[date], tuple[bytes, str]]
 
 
 @dataclass(frozen=True)
@@ -48,8 +58,11 @@ def _thread_of(lead: Lead | None) -> str | None:
 
 
 def build_call(
-    session: Session, group: Sequence[Pending], messages: LeadMessages
-) -> SlackCall | None:
+    session: Session,
+    group: Sequence[Pending],
+    messages: LeadMessages,
+    charts: ChartMaker | None = None,
+) -> SlackCall | NotYet | None:
     """Render a group of outbox rows from the database's current state; None if moot."""
     first = group[0]
     lead = repo.lead_by_id(session, first.lead_id) if first.lead_id is not None else None
@@ -70,6 +83,8 @@ def build_call(
         )
     if first.kind == "update_announcement":
         return _update_call(session, group, lead, messages)
+    if first.kind == "chart":
+        return _chart_call(session, first, charts)
     if first.kind == "thread_root":
         # Only a lead announced in a digest needs a message of its own to hold its thread.
         if lead is None or not lead.in_digest or lead.thread_ts:
@@ -110,3 +125,24 @@ def _update_call(
         reply = messages.announcement(LeadView.of(lead))
     args = {"channel": lead.announce_channel, "ts": ts, **reply.payload()}
     return SlackCall("chat.update", args, list(group))
+
+
+def _chart_call(
+    session: Session, message: Pending, charts: ChartMaker | None
+) -> SlackCall | NotYet | None:
+    """Upload the standup's chart into the post's thread once the post has its ts."""
+    post = session.get(OutboxMessage, message.payload.get("after"))
+    if charts is None or post is None or post.status in ("failed", "skipped"):
+        return None
+    if post.status != "sent" or not post.ts:
+        return NOT_YET
+    day = date.fromisoformat(str(message.payload["day"]))
+    png, title = charts(day)
+    args = {
+        "channel": message.channel,
+        "thread_ts": post.ts,
+        "content": png,
+        "filename": f"burn-up-{day.isoformat()}.png",
+        "title": title,
+    }
+    return SlackCall("files_upload_v2", args, [message])

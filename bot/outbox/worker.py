@@ -15,7 +15,7 @@ from sqlalchemy import update
 
 from bot.clock import Clock
 from bot.lead_messages import DIGEST_MAX_LEADS, LeadMessages
-from bot.outbox.calls import Pending, SlackCall, build_call
+from bot.outbox.calls import ChartMaker, NotYet, Pending, SlackCall, build_call
 from storage import leads as repo
 from storage import outbox as box
 from storage.models import Lead, OutboxMessage
@@ -67,6 +67,7 @@ class OutboxWorker:
         lease_seconds: float = 60.0,
         batch_size: int = 500,
         idle_seconds: float = 0.25,
+        charts: ChartMaker | None = None,
     ) -> None:
         self.database = database
         self.client = client
@@ -76,6 +77,7 @@ class OutboxWorker:
         self.lease = timedelta(seconds=lease_seconds)
         self.batch_size = batch_size
         self.idle_seconds = idle_seconds
+        self.charts = charts
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -154,8 +156,12 @@ class OutboxWorker:
 
     def _deliver(self, group: Sequence[Pending]) -> None:
         with self.database.reading() as session:
-            call = build_call(session, group, self.messages)
+            call = build_call(session, group, self.messages, self.charts)
         ids = [m.id for m in group]
+        if isinstance(call, NotYet):
+            with self.database.unit_of_work() as session:
+                box.postpone(session, ids, self.clock() + timedelta(seconds=1))
+            return
         if call is None:
             with self.database.unit_of_work() as session:
                 box.skip(session, ids, self.clock())
@@ -201,6 +207,9 @@ class OutboxWorker:
 
     def _send(self, call: SlackCall) -> Outcome:
         try:
+            if call.method == "files_upload_v2":
+                self.client.files_upload_v2(**call.args)
+                return Outcome(True)
             response = self.client.api_call(call.method, json=call.args)
         except SlackApiError as error:
             status = error.response.status_code

@@ -67,6 +67,11 @@ def downgrade() -> None:
     op.drop_table("cadence_events")
     with op.batch_alter_table("leads") as batch:
         batch.drop_index(batch.f("ix_leads_cadence_due_at"))
-        for name in ("close_reason", "closed_at", "cadence_nudges", "cadence_due_at",
-                     "cadence_step"):
+        for name in (
+            "close_reason",
+            "closed_at",
+            "cadence_nudges",
+            "cadence_due_at",
+            "cadence_step",
+        ):
             batch.drop_column(name)

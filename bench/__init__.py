@@ -1,0 +1,1 @@
+"""Benchmarks of the SLA Bot: run each with `python -m bench.<name>` (see bench/README.md)."""

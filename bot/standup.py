@@ -1,0 +1,137 @@
+"""The daily standup post (once per channel and day) and the goal celebrations."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+
+from bot.blocks import Reply
+from bot.clock import Clock
+from bot.goal_messages import GoalMessages
+from bot.goals import GoalBook
+from bot.reports import Reports
+from sla_rules.agreement import Agreement
+from sla_rules.periods import parse_period, yesterday
+from storage import goals as store
+from storage.outbox import enqueue
+from storage.unit_of_work import Database
+
+
+@dataclass(frozen=True)
+class StandupResult:
+    """Whether this call posted today's standup, or when it had been posted already."""
+
+    posted: bool
+    day: date
+    already_at: datetime | None = None
+    business_day: bool = True
+
+
+class Standup:
+    """Posts the standup at standup.time on business days, and celebrates goal milestones."""
+
+    def __init__(
+        self,
+        database: Database,
+        agreement: Agreement,
+        goals: GoalBook,
+        reports: Reports,
+        messages: GoalMessages,
+        clock: Clock,
+        on_commit: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.database = database
+        self.agreement = agreement
+        self.goals = goals
+        self.reports = reports
+        self.messages = messages
+        self.clock = clock
+        self.on_commit = on_commit
+
+    def _key(self, day: date) -> str:
+        return f"standup:{self.agreement.slack.standup_channel}:{day.isoformat()}"
+
+    def tick(self) -> int:
+        """Post today's standup once its time has come (late the same day if we were down)."""
+        now = self.clock()
+        local = now.astimezone(self.agreement.zone)
+        posted = 0
+        if self.goals.business.is_business_day(local.date()) and (
+            local.time() >= self.agreement.standup.time
+        ):
+            posted += int(self.post(local.date()).posted)
+        return posted + self.celebrate()
+
+    def post(self, day: date | None = None) -> StandupResult:
+        """Post the day's standup unless it was posted already (here or by another process)."""
+        now = self.clock()
+        day = day or now.astimezone(self.agreement.zone).date()
+        if not self.goals.business.is_business_day(day):
+            return StandupResult(False, day, business_day=False)
+        reply = self._compose(day)
+        with self.database.unit_of_work() as session:
+            if not store.once(session, self._key(day), now):
+                return StandupResult(False, day, already_at=store.once_at(session, self._key(day)))
+            channel = self.agreement.slack.standup_channel
+            post = enqueue(session, kind="post", channel=channel, now=now, payload=reply.payload())
+            session.flush()
+            # The chart goes in the post's thread: it waits until the post has its ts.
+            enqueue(
+                session,
+                kind="chart",
+                channel=channel,
+                now=now,
+                payload={"after": post.id, "day": day.isoformat()},
+            )
+        self.on_commit()
+        return StandupResult(True, day)
+
+    def _compose(self, day: date) -> Reply:
+        sections = self.agreement.standup.sections
+        zone = self.agreement.zone
+        statuses = self.goals.statuses(day) if "goals" in sections else []
+        speed = depth = None
+        if "speed" in sections:
+            report = self.reports.speed(yesterday(day, zone))
+            speed = self.reports.speed_lines(report, compact=True)
+        if "depth" in sections:
+            month = parse_period("month", day, zone)
+            assert month is not None
+            report = self.reports.depth(month)
+            depth = self.reports.depth_lines(report, compact=True)
+        return self.messages.standup(day, statuses, speed, depth)
+
+    def celebrate(self) -> int:
+        """Announce each goal milestone reached this month, once per (goal, month, milestone)."""
+        now = self.clock()
+        today = now.astimezone(self.agreement.zone).date()
+        with self.database.unit_of_work() as session:
+            due = self.goals.milestones_due(session, today)
+            for metric, milestone, actual, target in due:
+                self._announce(session, metric, milestone, actual, target, today, now)
+        if due:
+            self.on_commit()
+        return len(due)
+
+    def _announce(
+        self,
+        session: Session,
+        metric: str,
+        milestone: int,
+        actual: int,
+        target: int,
+        today: date,
+        now: datetime,
+    ) -> None:
+        people = self.goals.contributors(session, metric, today)
+        reply = self.messages.celebration(metric, milestone, actual, target, people)
+        enqueue(
+            session,
+            kind="post",
+            channel=self.agreement.slack.standup_channel,
+            now=now,
+            payload=reply.payload(),
+        )
