@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from flask import Flask
@@ -21,6 +22,7 @@ from bot.knowledge import KnowledgeAnswers
 from bot.mine import MyLeads
 from bot.outbox.worker import PACE_SECONDS, OutboxWorker
 from bot.scheduler import Ticker
+from bot.server import SERVER_THREADS
 from bot.settings import Settings
 from bot.touch_command import TouchCommand
 from bot.use_cases import build_use_cases
@@ -84,6 +86,9 @@ def create_app(
     )
     bolt = App(
         client=client,
+        # Bolt's default of 5 listener threads makes clicks queue for a thread before they
+        # are even acknowledged; the web server has 16.
+        listener_executor=ThreadPoolExecutor(max_workers=SERVER_THREADS),
         # Socket Mode requests arrive over the websocket and carry no signature to check.
         signing_secret=settings.slack_signing_secret or "",
         request_verification_enabled=True,

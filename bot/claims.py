@@ -50,6 +50,14 @@ class Claims:
         if not self.agreement.slack.may_claim(user_id):
             return ClaimResult("not_rep", None)
         now = self.clock()
+        # Most clicks in a race lose: answer those from a read, without queuing for the write.
+        with self.database.reading() as session:
+            current = repo.lead_by_id(session, lead_id)
+            if current is None:
+                return ClaimResult("missing", None)
+            if current.owner_id is not None:
+                view = LeadView.of(current)
+                return ClaimResult("yours" if current.owner_id == user_id else "taken", view)
         with self.database.unit_of_work() as session:
             # Someone away is skipped as a claimer: the lead should go to a rep who is working.
             if current_away(session, user_id, now) is not None:

@@ -55,6 +55,13 @@ class LeadView:
         return None if self.claimed_at is None else self.claimed_at - self.handed_off_at
 
     @classmethod
+    def from_values(cls, lead_id: int, values: dict[str, Any]) -> LeadView:
+        """A view of a lead just inserted from these column values."""
+        return cls(
+            **{name: values.get(name) for name in cls.__dataclass_fields__} | {"id": lead_id}
+        )
+
+    @classmethod
     def of(cls, lead: Lead) -> LeadView:
         """Copy a lead row into a view."""
         return cls(**{name: getattr(lead, name) for name in cls.__dataclass_fields__})

@@ -77,14 +77,13 @@ class Standup:
                 return StandupResult(False, day, already_at=store.once_at(session, self._key(day)))
             channel = self.agreement.slack.standup_channel
             post = enqueue(session, kind="post", channel=channel, now=now, payload=reply.payload())
-            session.flush()
             # The chart goes in the post's thread: it waits until the post has its ts.
             enqueue(
                 session,
                 kind="chart",
                 channel=channel,
                 now=now,
-                payload={"after": post.id, "day": day.isoformat()},
+                payload={"after": post, "day": day.isoformat()},
             )
         self.on_commit()
         return StandupResult(True, day)

@@ -7,11 +7,28 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, text, update
+from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from sla_rules.leads import CLAIMED, OPEN_STATUSES, UNCLAIMED
 from storage.models import Handoff, Lead, LeadEvent
+
+# Built once: on the handoff hot path, building a statement costs more than running it.
+_LEAD_OF_HANDOFF = select(Handoff.__table__.c.lead_id).where(
+    Handoff.__table__.c.external_id == bindparam("external_id")
+)
+_OPEN_LEAD_OF_EMAIL = (
+    select(Lead.__table__.c.id)
+    .where(
+        Lead.__table__.c.email_key == bindparam("key"),
+        Lead.__table__.c.status.in_(OPEN_STATUSES),
+    )
+    .order_by(Lead.__table__.c.id)
+    .limit(1)
+)
+_INSERT_LEAD = insert(Lead.__table__).returning(Lead.__table__.c.id)
+_INSERT_HANDOFF = insert(Handoff.__table__)
+_INSERT_EVENT = insert(LeadEvent.__table__)
 
 
 def lead_by_id(session: Session, lead_id: int) -> Lead | None:
@@ -21,21 +38,14 @@ def lead_by_id(session: Session, lead_id: int) -> Lead | None:
 
 def lead_by_external_id(session: Session, external_id: str) -> Lead | None:
     """The lead that a handoff with this external ID created or joined."""
-    return session.scalar(
-        select(Lead)
-        .join(Handoff, Handoff.lead_id == Lead.id)
-        .where(Handoff.external_id == external_id)
-    )
+    lead_id = session.execute(_LEAD_OF_HANDOFF, {"external_id": external_id}).scalar()
+    return None if lead_id is None else session.get(Lead, lead_id)
 
 
 def open_lead_by_email(session: Session, key: str) -> Lead | None:
     """The oldest open lead with this email key."""
-    return session.scalar(
-        select(Lead)
-        .where(Lead.email_key == key, Lead.status.in_(OPEN_STATUSES))
-        .order_by(Lead.id)
-        .limit(1)
-    )
+    lead_id = session.execute(_OPEN_LEAD_OF_EMAIL, {"key": key}).scalar()
+    return None if lead_id is None else session.get(Lead, lead_id)
 
 
 def lock_email(session: Session, key: str) -> None:
@@ -53,7 +63,26 @@ def add_event(
     **detail: Any,
 ) -> None:
     """Append an entry to a lead's timeline."""
-    session.add(LeadEvent(lead_id=lead_id, kind=kind, at=at, actor=actor, detail=detail))
+    # A plain INSERT: the ORM's unit of work costs more than the row on the handoff hot path.
+    session.execute(
+        _INSERT_EVENT,
+        {"lead_id": lead_id, "kind": kind, "at": at, "actor": actor, "detail": detail},
+    )
+
+
+def insert_lead(session: Session, values: dict[str, Any]) -> int:
+    """Store a new lead; return its number."""
+    return session.execute(_INSERT_LEAD, values).scalar_one()
+
+
+def insert_handoff(
+    session: Session, external_id: str | None, lead_id: int, now: datetime, *, attached: bool
+) -> None:
+    """Remember a handoff (its external ID is unique: a replay finds it)."""
+    session.execute(
+        _INSERT_HANDOFF,
+        {"external_id": external_id, "lead_id": lead_id, "received_at": now, "attached": attached},
+    )
 
 
 def claim_lead(session: Session, lead_id: int, owner_id: str, now: datetime) -> bool:

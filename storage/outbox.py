@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.inserts import insert_if_absent
@@ -26,26 +26,38 @@ def enqueue(
     now: datetime,
     lead_id: int | None = None,
     payload: dict[str, Any] | None = None,
-) -> OutboxMessage:
-    """Owe Slack a message; it leaves when the surrounding transaction commits."""
-    message = OutboxMessage(
-        kind=kind,
-        channel=channel,
-        lead_id=lead_id,
-        payload=payload or {},
-        status=PENDING,
-        attempts=0,
-        due_at=now,
-        created_at=now,
-    )
-    session.add(message)
-    return message
+) -> int:
+    """Owe Slack a message (it leaves when the surrounding transaction commits); its ID."""
+    table = OutboxMessage.__table__
+    return session.execute(
+        insert(table)
+        .values(
+            kind=kind,
+            channel=channel,
+            lead_id=lead_id,
+            payload=payload or {},
+            status=PENDING,
+            attempts=0,
+            due_at=now,
+            created_at=now,
+        )
+        .returning(table.c.id)
+    ).scalar_one()
 
 
-def due_messages(session: Session, now: datetime, limit: int) -> Sequence[OutboxMessage]:
+class DueRow(NamedTuple):
+    """What choosing the next sends needs of a row (its payload is read only once leased)."""
+
+    id: int
+    kind: str
+    channel: str
+    lead_id: int | None
+
+
+def due_messages(session: Session, now: datetime, limit: int) -> list[DueRow]:
     """Pending messages that are due and not leased by a live worker, oldest first."""
-    return session.scalars(
-        select(OutboxMessage)
+    rows = session.execute(
+        select(OutboxMessage.id, OutboxMessage.kind, OutboxMessage.channel, OutboxMessage.lead_id)
         .where(
             OutboxMessage.status == PENDING,
             OutboxMessage.due_at <= now,
@@ -54,6 +66,23 @@ def due_messages(session: Session, now: datetime, limit: int) -> Sequence[Outbox
         .order_by(OutboxMessage.id)
         .limit(limit)
     ).all()
+    return [DueRow(*row) for row in rows]
+
+
+def messages_by_id(session: Session, ids: Sequence[int]) -> dict[int, OutboxMessage]:
+    """Rows by ID (with their payloads)."""
+    rows = session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))).all()
+    return {row.id: row for row in rows}
+
+
+def closed_slots(session: Session, keys: Sequence[str], now: datetime) -> dict[str, datetime]:
+    """The pacing keys whose next send is not allowed yet, with when it will be."""
+    if not keys:
+        return {}
+    rows = session.execute(
+        select(PaceSlot.key, PaceSlot.next_at).where(PaceSlot.key.in_(keys), PaceSlot.next_at > now)
+    ).all()
+    return {key: next_at for key, next_at in rows}
 
 
 def first_pending_per_lead(session: Session, lead_ids: Collection[int]) -> dict[int, int]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from contextlib import AbstractContextManager
 from types import TracebackType
 
 from sqlalchemy import Engine, text
@@ -13,11 +15,16 @@ from storage.engine import READ_ONLY_OPTION
 class UnitOfWork:
     """A context manager around one session: commit on success, rollback on error, close."""
 
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    def __init__(
+        self, session_factory: sessionmaker[Session], lock: AbstractContextManager[object] | None
+    ) -> None:
         self._session_factory = session_factory
+        self._lock = lock
         self.session: Session | None = None
 
     def __enter__(self) -> Session:
+        if self._lock is not None:
+            self._lock.__enter__()
         self.session = self._session_factory()
         return self.session
 
@@ -36,6 +43,8 @@ class UnitOfWork:
         finally:
             self.session.close()
             self.session = None
+            if self._lock is not None:
+                self._lock.__exit__(None, None, None)
 
 
 class Database:
@@ -47,14 +56,19 @@ class Database:
         self._readers = sessionmaker(
             engine.execution_options(**{READ_ONLY_OPTION: True}), expire_on_commit=False
         )
+        # SQLite lets one writer in at a time and makes the others sleep and retry in its busy
+        # handler (up to 100 ms a try, newcomers first). Queuing this process's writers on a
+        # lock instead hands the database over in order and at once. Re-entrant: a use case
+        # never nests writes, but a deadlock would be the wrong way to find out.
+        self._write_lock = threading.RLock() if engine.dialect.name == "sqlite" else None
 
     def unit_of_work(self) -> UnitOfWork:
         """Start a new unit of work that may write."""
-        return UnitOfWork(self.sessions)
+        return UnitOfWork(self.sessions, self._write_lock)
 
     def reading(self) -> UnitOfWork:
         """Start a unit of work that only reads (a deferred transaction on SQLite)."""
-        return UnitOfWork(self._readers)
+        return UnitOfWork(self._readers, None)
 
     def ping(self) -> bool:
         """Tell whether the database answers a trivial query."""

@@ -6,7 +6,7 @@ import logging
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
@@ -35,6 +35,7 @@ MAX_BACKOFF = timedelta(minutes=5)
 # Slack allows about one message a second per channel; the margin absorbs network jitter,
 # which would otherwise let two paced messages arrive less than a second apart.
 PACE_SECONDS = 1.1
+MIN_PASS_GAP_SECONDS = 0.02
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class Outcome:
     error: str = ""
 
 
-def pace_key(message: Pending) -> str:
+def pace_key(message: Pending | box.DueRow) -> str:
     """Messages sharing a key are spaced out; Slack limits chat.update apart from posts."""
     return f"update:{message.channel}" if message.kind == "update_announcement" else message.channel
 
@@ -78,6 +79,7 @@ class OutboxWorker:
         self.batch_size = batch_size
         self.idle_seconds = idle_seconds
         self.charts = charts
+        self._blocked_until: datetime | None = None
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -107,8 +109,18 @@ class OutboxWorker:
             except Exception:  # the loop must outlive a database hiccup; the row stays pending
                 log.exception("outbox pass failed; retrying")
                 sent = 0
-            if sent == 0:
+            blocked = self._blocked_until
+            if sent == 0 and blocked is not None:
+                # During a burst every commit wakes the worker, yet nothing can go before the
+                # channel's slot reopens: sleep until then instead of rereading the backlog.
+                pause = (blocked - self.clock()).total_seconds()
+                self._stop.wait(min(max(pause, MIN_PASS_GAP_SECONDS), self.pace.total_seconds()))
+                self._wake.clear()
+            elif sent == 0:
                 self._wake.wait(self.idle_seconds)
+                # A burst of commits wakes the worker hundreds of times a second: looking once
+                # every few milliseconds sees the same rows and leaves the database to writers.
+                self._stop.wait(MIN_PASS_GAP_SECONDS)
                 self._wake.clear()
 
     def deliver_once(self) -> int:
@@ -122,37 +134,60 @@ class OutboxWorker:
             self._deliver(group)
         return len(groups)
 
-    def _lease_groups(self) -> list[list[Pending]]:
-        now = self.clock()
-        with self.database.unit_of_work() as session:
+    def _candidates(self, now: datetime) -> dict[str, list[box.DueRow]]:
+        """Pick, in a read-only transaction, the next group for each open pacing key."""
+        with self.database.reading() as session:
             due = box.due_messages(session, now, self.batch_size)
             if not due:
-                return []
+                return {}
             firsts = box.first_pending_per_lead(
                 session, {m.lead_id for m in due if m.lead_id is not None}
             )
-            groups: dict[str, list[Pending]] = {}
+            groups: dict[str, list[box.DueRow]] = {}
             for row in due:
                 if row.lead_id is not None and firsts.get(row.lead_id) != row.id:
                     continue  # an older message of this lead must go first
-                message = Pending(row.id, row.kind, row.channel, row.lead_id, dict(row.payload))
-                key = pace_key(message)
+                key = pace_key(row)
                 group = groups.get(key)
                 if group is None:
-                    groups[key] = [message]
+                    groups[key] = [row]
                 elif (
-                    message.kind == "announce"
+                    row.kind == "announce"
                     and group[0].kind == "announce"
-                    and len(group) < DIGEST_MAX_LEADS
+                    and (len(group) < DIGEST_MAX_LEADS)
                 ):
-                    group.append(message)  # a burst of handoffs becomes one digest
-            leased: list[list[Pending]] = []
+                    group.append(row)  # a burst of handoffs becomes one digest
+            closed = box.closed_slots(session, list(groups), now)
+        open_groups = {key: group for key, group in groups.items() if key not in closed}
+        # Everything due waits for a channel's next slot: no need to look again before then.
+        self._blocked_until = min(closed.values()) if closed and not open_groups else None
+        return open_groups
+
+    def _lease_groups(self) -> list[list[Pending]]:
+        now = self.clock()
+        groups = self._candidates(now)
+        if not groups:
+            return []
+        # Only now, with something sendable, take the write lock: reserve slots, lease rows.
+        leased: list[list[int]] = []
+        with self.database.unit_of_work() as session:
             for key, group in groups.items():
                 if not box.take_slot(session, key, now, now + self.pace):
                     continue
-                if box.lease(session, [m.id for m in group], now, now + self.lease):
-                    leased.append(group)
-            return leased
+                ids = [row.id for row in group]
+                if box.lease(session, ids, now, now + self.lease):
+                    leased.append(ids)
+        if not leased:
+            return []
+        with self.database.reading() as session:
+            rows = box.messages_by_id(session, [i for ids in leased for i in ids])
+        return [
+            [
+                Pending(row.id, row.kind, row.channel, row.lead_id, dict(row.payload))
+                for row in (rows[i] for i in ids)
+            ]
+            for ids in leased
+        ]
 
     def _deliver(self, group: Sequence[Pending]) -> None:
         with self.database.reading() as session:
@@ -172,6 +207,9 @@ class OutboxWorker:
             if outcome.ok:
                 box.mark_sent(session, ids, outcome.ts, now)
                 self._record(session, call, outcome.ts, now)
+                # Space the channel's next message from when Slack took this one, not from
+                # when this one was leased: a slow answer must not bunch two posts together.
+                box.hold_slot(session, pace_key(group[0]), now + self.pace)
             elif outcome.retry_after is not None:
                 box.release(session, ids)
                 box.hold_slot(
