@@ -10,6 +10,10 @@ from sqlalchemy.pool import StaticPool
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 READ_ONLY_OPTION = "sla_read_only"
+# 16 web threads, 16 listener threads, the outbox worker and the tick may all want a
+# connection at once; SQLAlchemy's default of 5 (+10) made them queue for one.
+POOL_SIZE = 20
+POOL_OVERFLOW = 20
 
 
 def normalize_url(url: str) -> str:
@@ -33,7 +37,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     url = normalize_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, future=True, **kwargs)
+        options = {"pool_pre_ping": True, "pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW}
+        return create_engine(url, **(options | kwargs))
     memory = parsed.database in (None, "", ":memory:")
     options: dict[str, Any] = {
         "connect_args": {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
@@ -41,6 +46,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if memory:
         # One shared connection, or every checkout would see a different empty database.
         options["poolclass"] = StaticPool
+    else:
+        options.update(pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
     options.update(kwargs)
     engine = create_engine(url, **options)
     _configure_sqlite(engine, wal=not memory)
