@@ -18,6 +18,7 @@ from bot.commands import SlaCommands
 from bot.deps import Deps
 from bot.events import EventUseCases
 from bot.goal_commands import GoalCommands
+from bot.home import HomeTab
 from bot.knowledge import KnowledgeAnswers
 from bot.mine import MyLeads
 from bot.outbox.worker import PACE_SECONDS, OutboxWorker
@@ -104,6 +105,10 @@ def create_app(
         pace_seconds=pace_seconds,
         charts=cases.burn_up,
     )
+    my_leads = MyLeads(database, agreement, catalogue, clock)
+    home = HomeTab(
+        agreement.company, catalogue, my_leads, cases.goals, cases.goal_messages, cases.reports
+    )
     deps = Deps(
         settings=settings,
         agreement=agreement,
@@ -114,13 +119,13 @@ def create_app(
             KnowledgeAnswers(agreement, catalogue),
             cases.stories,
             TouchCommand(cases.touches, cases.stories, catalogue),
-            MyLeads(database, agreement, catalogue, clock),
+            my_leads,
             cases.away,
             GoalCommands(
                 cases.goals, cases.goal_messages, cases.reports, cases.calculator, cases.counts
             ),
         ),
-        events=EventUseCases(database, agreement.company, catalogue, clock),
+        events=EventUseCases(database, home, clock),
         messages=cases.messages,
         handoffs=cases.handoffs,
         claims=cases.claims,

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.catalogue import Catalogue
 from bot.clock import Clock
-from bot.home import home_view
+from bot.home import HomeTab
 from storage.events import remember_event
 from storage.unit_of_work import Database
 
@@ -14,10 +13,9 @@ from storage.unit_of_work import Database
 class EventUseCases:
     """What the bot does when Slack tells it something happened."""
 
-    def __init__(self, database: Database, company: str, catalogue: Catalogue, clock: Clock):
+    def __init__(self, database: Database, home: HomeTab, clock: Clock) -> None:
         self.database = database
-        self.company = company
-        self.cat = catalogue
+        self.home_tab = home
         self.clock = clock
 
     def first_delivery(self, event_id: str | None) -> bool:
@@ -29,4 +27,4 @@ class EventUseCases:
 
     def home(self, user_id: str) -> dict[str, Any]:
         """The App Home view for a user."""
-        return home_view(self.company, self.cat)
+        return self.home_tab.view(user_id)
