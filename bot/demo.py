@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.demo_cadence import cadence
+from bot.demo_goals import goals_demo
 from bot.demo_kit import (
     DEMO_LEADS,
     ENGLISH_EXAMPLE,
@@ -112,6 +113,7 @@ def run_demo(agreement_path: str | None = None, out: TextIO | None = None) -> in
         fast = fast_ladder(english, Path(folder))
         session(fast, show, ladder, extra_env={"SLA_TICK_SECONDS": "0.3"})
     cadence(english, show)
+    goals_demo(english, show)
     if agreement_path is None:
         session(SPANISH_EXAMPLE, show, spanish)
     print(f"\nDemo finished in {time.monotonic() - started:.1f} s.", file=show.out)

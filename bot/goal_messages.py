@@ -43,9 +43,10 @@ class GoalMessages:
         elif p.needed_per_day is None:
             need = cat.t("goals.month_over", missing=cat.number(round(p.remaining)))
         else:
-            need = cat.t(
+            need = cat.plural(
                 "goals.need",
-                count=cat.number(round(p.needed_per_day + 0.4999)),
+                p.business_days_left,
+                per_day=cat.number(round(p.needed_per_day + 0.4999)),
                 days=p.business_days_left,
             )
         return cat.t(
