@@ -236,3 +236,16 @@ def test_nudges_go_once_with_two_processes(database_url, database) -> None:
     other.dispose()
     assert sum(counts) == 10
     assert len(dms(database, "U0REP1")) == 10 + 10  # ten claim DMs, ten nudges
+
+
+def test_a_restart_does_not_repeat_a_nudge(database_url: str, database: Database) -> None:
+    first = build_use_cases(database, AGREEMENT, utc_now)
+    started_lead(first)
+    assert nudge(first, 25, "10:03") == 1
+    database.dispose()  # the process stops
+    again = Database(make_engine(database_url))
+    restarted = build_use_cases(again, AGREEMENT, utc_now)
+    assert nudge(restarted, 25, "10:04") == 0
+    assert nudge(restarted, 25, "12:02") == 1  # the first reminder, once
+    assert nudge(restarted, 25, "12:03") == 0
+    again.dispose()
