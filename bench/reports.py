@@ -23,6 +23,7 @@ from sqlalchemy import event, insert, text
 from bench.tick_idle import AGREEMENT, complete_row, migrated_database, print_table, verdict
 from bot.catalogue import Catalogue
 from bot.reports import Reports
+from bot.use_cases import build_use_cases
 from sla_rules.agreement import Agreement, load_agreement
 from sla_rules.leads import CLAIMED, DISQUALIFIED, NOT_REACHED, REACHED, UNCLAIMED, WON
 from sla_rules.periods import Period, parse_period
@@ -252,6 +253,23 @@ def measure(database: Database, reports: Reports, periods: Sequence[Period]) -> 
     return medians
 
 
+def measure_standup(database: Database, agreement: Agreement) -> dict[str, float]:
+    """Time the whole standup post (goals, speed, depth) and its chart on the same data."""
+    cases = build_use_cases(database, agreement, lambda: NOW)
+    today = NOW.astimezone(agreement.zone).date()
+    post = timed(lambda: cases.standup.compose(today))
+    chart = timed(lambda: cases.burn_up(today))
+    print_table(
+        "The daily standup over the same data",
+        "-",
+        [
+            ("standup post min/median/max (ms)", spread(post), "-"),
+            ("burn-up chart min/median/max (ms)", spread(chart), "-"),
+        ],
+    )
+    return {"standup post": statistics.median(post)}
+
+
 def sample_report(reports: Reports, period: Period) -> None:
     """What the figures look like, to show that the data is realistic."""
     print()
@@ -298,6 +316,7 @@ def run(leads: int, touches: int, without_period_index: bool) -> None:
         ]
         print(f"SELECT statements per report: speed {sent[0]}, depth {sent[1]}")
         medians = measure(database, reports, periods)
+        medians |= measure_standup(database, agreement)
         if without_period_index:
             with database.engine.begin() as connection:
                 connection.exec_driver_sql(f"DROP INDEX {PERIOD_INDEX}")

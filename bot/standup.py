@@ -71,7 +71,7 @@ class Standup:
         day = day or now.astimezone(self.agreement.zone).date()
         if not self.goals.business.is_business_day(day):
             return StandupResult(False, day, business_day=False)
-        reply = self._compose(day)
+        reply = self.compose(day)
         with self.database.unit_of_work() as session:
             if not store.once(session, self._key(day), now):
                 return StandupResult(False, day, already_at=store.once_at(session, self._key(day)))
@@ -88,7 +88,8 @@ class Standup:
         self.on_commit()
         return StandupResult(True, day)
 
-    def _compose(self, day: date) -> Reply:
+    def compose(self, day: date) -> Reply:
+        """The standup post for a day: goals, yesterday's speed, the month's depth."""
         sections = self.agreement.standup.sections
         zone = self.agreement.zone
         statuses = self.goals.statuses(day) if "goals" in sections else []
