@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
-import math
 import os
 import pstats
 import random
@@ -26,6 +25,7 @@ from typing import Any
 import yaml
 from sqlalchemy import bindparam, event, func, insert, select, text
 
+from bench.common import AGREEMENT, percentile, print_table, verdict
 from bot.clock import utc_now
 from bot.use_cases import build_use_cases
 from sla_rules.agreement import Agreement, parse_agreement
@@ -43,33 +43,6 @@ BARE_QUERY = text("SELECT id FROM leads WHERE next_step_due_at <= :now LIMIT 200
     bindparam("now", type_=UTCDateTime())
 )
 LADDER_INDEX = "ix_leads_next_step_due_at"
-# The same as bench.common's, kept here so that these benchmarks import only what they time.
-AGREEMENT = Path(__file__).resolve().parent.parent / "examples" / "agreement.en.yaml"
-Row = tuple[str, str, str]
-
-
-def percentile(ordered: Sequence[float], pct: float) -> float:
-    """The nearest-rank percentile of an already sorted, non-empty sequence."""
-    rank = max(1, math.ceil(pct / 100 * len(ordered)))
-    return ordered[min(rank, len(ordered)) - 1]
-
-
-def print_table(title: str, baseline_name: str, rows: Sequence[Row]) -> None:
-    """Print the figures with the baseline beside them (the layout of bench.common's)."""
-    print()
-    print(title)
-    width = max(len(r[0]) for r in rows) + 2
-    head_m, head_b = "measured", f"baseline: {baseline_name}"
-    col = max(14, *(len(r[1]) + 2 for r in rows))
-    print(f"{'':<{width}}{head_m:>{col}}   {head_b}")
-    for name, measured, baseline in rows:
-        print(f"{name:<{width}}{measured:>{col}}   {baseline}")
-
-
-def verdict(passed: bool, target: str, details: str = "") -> None:
-    """Print the pass/fail line against the target."""
-    suffix = f" ({details})" if details else ""
-    print(f"{'PASS' if passed else 'FAIL'}: target {target}{suffix}")
 
 
 def always_agreement(path: Path = AGREEMENT) -> Agreement:

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot.batches import in_batches
 from bot.cadence_keeper import MAX_REMINDERS, CadenceKeeper
 from bot.cadence_messages import CadenceMessages
 from bot.clock import Clock
@@ -22,7 +23,6 @@ from storage.outbox import enqueue
 from storage.unit_of_work import Database
 
 log = logging.getLogger("sla_bot.nudger")
-BATCH = 200
 
 
 class Nudger:
@@ -47,15 +47,7 @@ class Nudger:
 
     def tick(self) -> int:
         """Handle every nudge due by now; return how many messages were owed."""
-        now = self.clock()
-        sent = 0
-        while True:
-            with self.database.unit_of_work() as session:
-                leads = store.due_nudges(session, now, BATCH)
-                for lead in leads:
-                    sent += self._nudge(session, lead, now)
-            if len(leads) < BATCH:
-                break
+        sent = in_batches(self.database, self.clock(), store.due_nudges, self._nudge)
         if sent:
             self.on_commit()
         return sent

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot.batches import in_batches
 from bot.clock import Clock
 from bot.ladder_messages import LadderMessages
 from bot.lead_view import LeadView
@@ -23,7 +24,6 @@ from storage.outbox import enqueue
 from storage.unit_of_work import Database
 
 log = logging.getLogger("sla_bot.sweeper")
-BATCH = 200
 
 
 class Sweeper:
@@ -46,15 +46,7 @@ class Sweeper:
 
     def tick(self) -> int:
         """Fire every step due by now (late ones too, once each, in order); return how many."""
-        now = self.clock()
-        fired = 0
-        while True:
-            with self.database.unit_of_work() as session:
-                leads = repo.due_for_ladder(session, now, BATCH)
-                for lead in leads:
-                    fired += self._advance(session, lead, now)
-            if len(leads) < BATCH:
-                break
+        fired = in_batches(self.database, self.clock(), repo.due_for_ladder, self._advance)
         if fired:
             self.on_commit()
         return fired

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from bot.harness import API_TOKEN, LocalBot
@@ -76,3 +78,23 @@ def drain(bot: LocalBot, timeout: float = 15.0) -> None:
                 return
         time.sleep(0.02)
     raise AssertionError("the outbox still has pending messages")
+
+
+def run_together(*calls: Callable[[], int]) -> list[int]:
+    """Start the calls at the same instant in threads (as several processes would); results."""
+    results: list[int] = []
+    barrier = threading.Barrier(len(calls))
+    lock = threading.Lock()
+
+    def run(call: Callable[[], int]) -> None:
+        barrier.wait()
+        value = call()
+        with lock:
+            results.append(value)
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results

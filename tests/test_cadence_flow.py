@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from freezegun import freeze_time
 from sqlalchemy import select
@@ -17,6 +15,7 @@ from storage.engine import make_engine
 from storage.models import Lead, LeadEvent, OutboxMessage
 from storage.unit_of_work import Database
 from tests.conftest import EXAMPLES
+from tests.helpers import run_together
 
 AGREEMENT = load_agreement(EXAMPLES / "agreement.en.yaml")
 
@@ -220,19 +219,8 @@ def test_nudges_go_once_with_two_processes(database_url, database) -> None:
         started_lead(first, external_id=f"crm-{n}")
     other = Database(make_engine(database_url))
     second = build_use_cases(other, AGREEMENT, utc_now)
-    counts: list[int] = []
-    barrier = threading.Barrier(2)
-
-    def run(cases: UseCases) -> None:
-        barrier.wait()
-        counts.append(cases.nudger.tick())
-
     with freeze_time(mx(25, "10:03")):
-        threads = [threading.Thread(target=run, args=(c,)) for c in (first, second)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        counts = run_together(first.nudger.tick, second.nudger.tick)
     other.dispose()
     assert sum(counts) == 10
     assert len(dms(database, "U0REP1")) == 10 + 10  # ten claim DMs, ten nudges

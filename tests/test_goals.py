@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from freezegun import freeze_time
 from sqlalchemy import select
@@ -17,6 +15,7 @@ from storage.engine import make_engine
 from storage.models import OutboxMessage
 from storage.unit_of_work import Database
 from tests.conftest import EXAMPLES
+from tests.helpers import run_together
 
 AGREEMENT = load_agreement(EXAMPLES / "agreement.en.yaml")
 # Friday 27 November 2026, 10:00 in Mexico City.
@@ -115,19 +114,8 @@ def test_two_processes_post_one_standup(database_url: str, database: Database) -
     first = build_use_cases(database, AGREEMENT, utc_now)
     other = Database(make_engine(database_url))
     second = build_use_cases(other, AGREEMENT, utc_now)
-    counts: list[int] = []
-    barrier = threading.Barrier(2)
-
-    def run(cases: UseCases) -> None:
-        barrier.wait()
-        counts.append(cases.standup.tick())
-
     with freeze_time(mx(27, "09:00")):
-        threads = [threading.Thread(target=run, args=(c,)) for c in (first, second)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        counts = run_together(first.standup.tick, second.standup.tick)
     other.dispose()
     assert sum(counts) == 1
     assert [r.kind for r in posts(database)] == ["post", "chart"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -18,6 +17,7 @@ from storage.engine import make_engine
 from storage.models import Lead, NotificationLedger, OutboxMessage
 from storage.unit_of_work import Database
 from tests.conftest import EXAMPLES
+from tests.helpers import run_together
 
 AGREEMENT = load_agreement(EXAMPLES / "agreement.en.yaml")
 # Wednesday 25 November 2026 in Mexico City (UTC-6): a business day.
@@ -147,19 +147,8 @@ def test_two_sweepers_fire_each_step_once(database_url: str, database: Database)
         hand_off(first, external_id=f"crm-{n}")
     other = Database(make_engine(database_url))
     second = build_use_cases(other, AGREEMENT, utc_now)
-    counts: list[int] = []
-    barrier = threading.Barrier(2)
-
-    def sweep(cases: UseCases) -> None:
-        barrier.wait()
-        counts.append(cases.sweeper.tick())
-
     with freeze_time(at("10:45")):
-        threads = [threading.Thread(target=sweep, args=(c,)) for c in (first, second)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        counts = run_together(first.sweeper.tick, second.sweeper.tick)
     other.dispose()
     assert sum(counts) == 20 * 4
     with database.reading() as session:
