@@ -150,7 +150,9 @@ def bare_bolt(standin: SlackStandIn) -> Flask:
     return web
 
 
-def click_plan(url: str, bodies: tuple[tuple[bytes, ...], ...]) -> Plan:
+def click_plan(
+    url: str, bodies: tuple[tuple[bytes, ...], ...], race_gap: float | None = None
+) -> Plan:
     """Every clicker sends its bodies, signed at send time, over one keep-alive connection."""
     host, port = host_port(url)
     return Plan(
@@ -163,6 +165,7 @@ def click_plan(url: str, bodies: tuple[tuple[bytes, ...], ...]) -> Plan:
         per_thread=max(len(b) for b in bodies),
         bodies=bodies,
         signing_secret=SIGNING_SECRET,
+        race_gap=race_gap,
     )
 
 
@@ -188,7 +191,7 @@ class BotRun:
         return sum(len(b) for b in self.bodies)
 
 
-def run_bot(load: LoadProcess, count: int, clickers: int) -> BotRun:
+def run_bot(load: LoadProcess, count: int, clickers: int, race_gap: float | None) -> BotRun:
     """Hand off and announce count leads, then let every clicker click every lead."""
     with LocalBot(AGREEMENT) as bot:
         assert bot.bot is not None
@@ -206,7 +209,7 @@ def run_bot(load: LoadProcess, count: int, clickers: int) -> BotRun:
         bot.standin.clear()
         began = time.monotonic()
         cpu = time.process_time()
-        result = load.run(click_plan(bot.url, bodies))
+        result = load.run(click_plan(bot.url, bodies, race_gap))
         cpu = time.process_time() - cpu
         replied = wait_until(
             lambda: len(bot.standin.calls(RESPONSE_URL_METHOD)) >= total, timeout=120
@@ -229,20 +232,27 @@ def run_bot(load: LoadProcess, count: int, clickers: int) -> BotRun:
 
 
 def run_baseline(
-    load: LoadProcess, bodies: tuple[tuple[bytes, ...], ...]
+    load: LoadProcess, bodies: tuple[tuple[bytes, ...], ...], race_gap: float | None
 ) -> tuple[LoadResult, float]:
     """The same clicks against the bare Bolt app; its result and the process CPU it used."""
     with SlackStandIn() as standin:
         server = local_server(bare_bolt(standin)).start()
         try:
             cpu = time.process_time()
-            result = load.run(click_plan(server.url, bodies))
+            result = load.run(click_plan(server.url, bodies, race_gap))
             return result, time.process_time() - cpu
         finally:
             server.stop()
 
 
-def report(run: BotRun, baseline: LoadResult, base_cpu: float, count: int, clickers: int) -> None:
+def report(
+    run: BotRun,
+    baseline: LoadResult,
+    base_cpu: float,
+    count: int,
+    clickers: int,
+    race_gap: float | None,
+) -> None:
     """Print the figures beside the bare Bolt app's, the ownership check and the verdict."""
     result, total = run.result, run.total
     measured = Latency.of(result.latencies)
@@ -252,9 +262,14 @@ def report(run: BotRun, baseline: LoadResult, base_cpu: float, count: int, click
         i for i in clicked if run.owner.get(i) is not None and run.claimed_events.get(i) == 1
     ]
     winners = Counter(run.owner.get(i) for i in clicked)
+    mode = (
+        f"races: all {clickers} click each lead at the same instant, {race_gap:.2f} s apart"
+        if race_gap is not None
+        else "closed loop: each clicker clicks the next lead as soon as it is acked"
+    )
     title = (
         f"claim_lead clicks: {clickers} clickers x {count} leads "
-        f"({total} signed block_actions, every clicker on every lead)"
+        f"({total} signed block_actions, every clicker on every lead; {mode})"
     )
     rows = [
         ("clicks acked per second", f"{result.throughput:.1f}", f"{baseline.throughput:.1f}"),
@@ -291,15 +306,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--leads", type=int, default=200, help="leads to click")
     parser.add_argument("--clickers", type=int, default=20, help="concurrent clickers")
     parser.add_argument("--quick", action="store_true", help="20 leads, 5 clickers")
+    parser.add_argument(
+        "--closed-loop",
+        action="store_true",
+        help="saturate: each clicker clicks the next lead as soon as it is acked",
+    )
+    parser.add_argument(
+        "--race-gap", type=float, default=0.25, help="seconds between races (default 0.25)"
+    )
     args = parser.parse_args(argv)
+    race_gap = None if args.closed_loop else args.race_gap
     count = 20 if args.quick else args.leads
     clickers = 5 if args.quick else args.clickers
     # More clickers than waitress threads (16) queue in waitress: expected here, not news.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     with LoadProcess() as load:
-        run = run_bot(load, count, clickers)
-        baseline, base_cpu = run_baseline(load, run.bodies)
-    report(run, baseline, base_cpu, count, clickers)
+        run = run_bot(load, count, clickers, race_gap)
+        baseline, base_cpu = run_baseline(load, run.bodies, race_gap)
+    report(run, baseline, base_cpu, count, clickers, race_gap)
     return 0
 
 

@@ -41,6 +41,8 @@ class Plan:
     signing_secret: str | None = None
     seq_offset: int = 0
     timeout: float = 30.0
+    # Races: every thread sends its i-th request at the same instant, then all wait this long.
+    race_gap: float | None = None
 
 
 @dataclass
@@ -100,6 +102,8 @@ def _client(plan: Plan, index: int, start: threading.Barrier, out: ThreadResult)
             body = _body(plan, index, i)
             if body is None:
                 break
+            if plan.race_gap is not None:
+                start.wait()  # everyone clicks the same lead at the same instant
             headers = dict(plan.headers)
             if plan.signing_secret is not None:
                 stamp = str(int(time.time()))
@@ -119,6 +123,8 @@ def _client(plan: Plan, index: int, start: threading.Barrier, out: ThreadResult)
                 continue
             out.latencies.append(time.perf_counter() - began)
             out.statuses[response.status] += 1
+            if plan.race_gap is not None:
+                time.sleep(plan.race_gap)
             if response.status >= 400 and len(out.error_samples) < MAX_ERROR_SAMPLES:
                 out.error_samples.append(f"HTTP {response.status}")
     finally:

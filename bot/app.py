@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 
 import handlers
+from bot.background import Background
 from bot.catalogue import Catalogue
 from bot.clock import Clock, utc_now
 from bot.commands import SlaCommands
@@ -57,6 +58,7 @@ class SlaBot:
     def close(self) -> None:
         """Stop the background work and release the database connections."""
         self.ticker.stop()
+        self.deps.background.shutdown()
         self.deps.outbox.stop()
         self.deps.database.dispose()
 
@@ -136,6 +138,7 @@ def create_app(
         counts=cases.counts,
         cases=cases,
         outbox=outbox,
+        background=Background(),
     )
     web = Flask("sla-bot")
     handlers.register(bolt, web, deps)

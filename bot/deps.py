@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.away import AwayTime
+from bot.background import Background
 from bot.cadence_actions import CadenceActions
 from bot.catalogue import Catalogue
 from bot.claims import Claims
@@ -44,6 +45,7 @@ class Deps:
     counts: CountRecorder
     cases: UseCases
     outbox: OutboxWorker
+    background: Background
 
     @property
     def hours_text(self) -> str:

@@ -20,9 +20,22 @@ def register(app: App, deps: Deps) -> None:
     @app.action(CLAIM_ACTION)
     def claim(ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond) -> None:
         ack()
-        result = deps.claims.claim(int(action["value"]), body["user"]["id"])
-        reply = claim_reply(result, deps.catalogue, deps.agreement.zone, deps.clock())
-        respond(response_type="ephemeral", replace_original=False, **reply.payload())
+        lead, user = int(action["value"]), body["user"]["id"]
+
+        def work() -> None:
+            result = deps.claims.claim(lead, user)
+            reply = claim_reply(result, deps.catalogue, deps.agreement.zone, deps.clock())
+            respond(response_type="ephemeral", replace_original=False, **reply.payload())
+
+        def failed(_error: Exception) -> None:
+            respond(
+                response_type="ephemeral",
+                replace_original=False,
+                text=deps.catalogue.t("error.generic"),
+            )
+
+        # A claim race is many clicks at once: ack them all first, claim in the background.
+        deps.background.submit(work, failed)
 
     @app.action(re.compile(f"^{TOUCH_ACTION}:"))
     def log_touch(ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond) -> None:

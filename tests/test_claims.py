@@ -132,3 +132,18 @@ def test_the_time_to_claim_is_measured_from_the_handoff(database) -> None:
     assert result.lead is not None
     assert result.lead.time_to_claim is not None
     assert result.lead.time_to_claim.total_seconds() == 72
+
+
+def test_a_failing_claim_tells_the_clicker_and_logs_the_trace(
+    bot: LocalBot, monkeypatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    lead = lead_number(hand_off(bot))
+    [message] = wait_announced(bot, 1)
+
+    def broken(lead_id, user_id):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(bot.bot.deps.claims, "claim", broken)
+    answer = click(bot, lead, "U0REP1", message)
+    assert answer.startswith("Sorry, something went wrong on my side")
+    assert any("disk full" in str(r.exc_info[1]) for r in caplog.records if r.exc_info)
