@@ -20,7 +20,7 @@ import pstats
 import random
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -36,7 +36,6 @@ from bench.tick_idle import (
     verdict,
 )
 from bot.clock import utc_now
-from bot.sweeper import Sweeper
 from bot.use_cases import build_use_cases
 from sla_rules.escalation import step_name
 from storage.models import NotificationLedger, OutboxMessage
@@ -80,7 +79,7 @@ class RecordingClock:
 
 
 def drive(
-    sweeper: Sweeper,
+    tick: Callable[[], int],
     clock: RecordingClock,
     every: float,
     until: datetime,
@@ -105,7 +104,7 @@ def drive(
         began = time.perf_counter()
         if profiler is not None:
             profiler.enable()
-        fired = sweeper.tick()
+        fired = tick()
         if profiler is not None:
             profiler.disable()
         seconds = time.perf_counter() - began
@@ -185,7 +184,7 @@ def run(leads: int, spread: float, every: float, lead_in: float, profile: bool) 
         sweeper = build_use_cases(database, agreement, clock).sweeper
         profiler = cProfile.Profile() if profile else None
         load_before = os.getloadavg()[0]
-        ticks, skipped = drive(sweeper, clock, every, until, profiler)
+        ticks, skipped = drive(sweeper.tick, clock, every, until, profiler)
         load_after = os.getloadavg()[0]
         result = measure(database, ticks)
 

@@ -25,7 +25,7 @@ import pstats
 import random
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -35,7 +35,7 @@ import yaml
 from sqlalchemy import event, insert, select
 from sqlalchemy.orm import DeclarativeBase, Session
 
-from bench.ladder_lateness import RecordingClock, TickRecord, seconds_rows
+from bench.ladder_lateness import RecordingClock, drive, seconds_rows
 from bench.tick_idle import (
     AGREEMENT,
     bulk_insert,
@@ -165,48 +165,6 @@ class CommitStamps:
         """Stop listening."""
         event.remove(self.sessions, "after_flush", self._flushed)
         event.remove(self.sessions, "after_commit", self._committed)
-
-
-def drive(
-    tick: Callable[[], int],
-    clock: RecordingClock,
-    every: float,
-    until: datetime,
-    profiler: cProfile.Profile | None = None,
-) -> tuple[list[TickRecord], int]:
-    """Tick at a fixed rate until the wall clock reaches `until`, coalescing missed runs.
-
-    Like the production Ticker (an APScheduler interval job, max_instances=1, coalesce): the
-    first tick runs at once, a tick never overlaps the previous one, and runs missed while a
-    tick overran are skipped. Returns the ticks and how many scheduled runs were skipped.
-    """
-    started = time.monotonic()
-    stop = started + max(0.0, (until - utc_now()).total_seconds())
-    records: list[TickRecord] = []
-    skipped = 0
-    next_at = started
-    for _ in range(math.ceil((stop - started) / every) + 1):  # one run per slot at most
-        if next_at >= stop:
-            break
-        time.sleep(max(0.0, next_at - time.monotonic()))
-        before = len(clock.seen)
-        began = time.perf_counter()
-        if profiler is not None:
-            profiler.enable()
-        fired = tick()
-        if profiler is not None:
-            profiler.disable()
-        seconds = time.perf_counter() - began
-        returned_at = utc_now()
-        now = clock.seen[before] if len(clock.seen) > before else returned_at
-        records.append(TickRecord(now, returned_at, seconds, fired))
-        next_at += every
-        behind = time.monotonic() - next_at
-        if behind > 0:
-            missed = math.ceil(behind / every)
-            skipped += missed
-            next_at += missed * every
-    return records, skipped
 
 
 @dataclass(frozen=True)
