@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,7 +16,7 @@ from sla_rules.cadence import CadenceState, StepEvent, replay
 from sla_rules.leads import NOT_REACHED, OPEN_STATUSES, status_after
 from storage import cadence as store
 from storage import leads as repo
-from storage.models import Lead
+from storage.models import Lead, Touch
 from storage.outbox import enqueue
 
 # The first nudge, then this many reminders; after them the managers are told once.
@@ -40,11 +41,14 @@ class CadenceKeeper:
         self.business = business
         self.messages = messages
 
-    def state(self, session: Session, lead: Lead) -> CadenceState:
-        """The lead's cadence as its events have shaped it."""
+    def state(
+        self, session: Session, lead: Lead, touches: Sequence[Touch] | None = None
+    ) -> CadenceState:
+        """The lead's cadence as its events have shaped it (touches given when already read)."""
+        if touches is None:
+            touches = store.touches_of(session, lead.id)
         events = [
-            StepEvent(at=t.at, action="touch", kind=t.kind, outcome=t.outcome)
-            for t in store.touches_of(session, lead.id)
+            StepEvent(at=t.at, action="touch", kind=t.kind, outcome=t.outcome) for t in touches
         ]
         events += [
             StepEvent(at=e.at, action=e.action, until=e.until)  # type: ignore[arg-type]

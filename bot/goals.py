@@ -39,6 +39,17 @@ class RecordResult:
 
 
 @dataclass(frozen=True)
+class Milestone:
+    """A goal milestone reached this month, and the once-only key of its celebration."""
+
+    metric: str
+    percent: int
+    actual: int
+    target: int
+    key: str
+
+
+@dataclass(frozen=True)
 class GoalStatus:
     """A goal and where it stands this month."""
 
@@ -160,19 +171,19 @@ class GoalBook:
             )
         return RecordResult(day=checked.day, value=total)
 
-    def milestones_due(self, session: Session, today: date) -> list[tuple[str, int, int, int]]:
-        """(metric, milestone, actual, target) for each milestone reached and not yet claimed."""
+    def milestones_reached(self, session: Session, today: date) -> list[Milestone]:
+        """Each milestone reached this month that has no celebration on record yet."""
         first, _ = month_bounds(today)
-        due = []
+        reached = []
         for metric, goal in self.agreement.goals.metrics.items():
             actual = self.count(session, metric, goal, first, today)
             for milestone in reached_milestones(
                 actual, goal.target, self.agreement.goals.celebrate_at
             ):
                 key = f"celebrate:{metric}:{first:%Y-%m}:{milestone}"
-                if store.once(session, key, self.clock()):
-                    due.append((metric, milestone, actual, goal.target))
-        return due
+                if store.once_at(session, key) is None:
+                    reached.append(Milestone(metric, milestone, actual, goal.target, key))
+        return reached
 
     def contributors(self, session: Session, metric: str, today: date) -> list[str]:
         """Whose work counted toward a goal this month (won leads' owners, reporters)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -18,7 +18,7 @@ from sla_rules.business_clock import BusinessClock
 from storage import cadence as store
 from storage import leads as repo
 from storage.ledger import record_step
-from storage.models import Lead
+from storage.models import Lead, Touch
 from storage.outbox import enqueue
 from storage.unit_of_work import Database
 
@@ -74,7 +74,9 @@ class Nudger:
                     until=away.until.isoformat() if away.until else None,
                 )
             return 0
-        state = self.keeper.state(session, lead)
+        # Read once: the plan is replayed from the touches and the nudge lists them.
+        touches = store.touches_of(session, lead.id)
+        state = self.keeper.state(session, lead, touches)
         step = state.next_step
         if step is None:
             lead.cadence_due_at = None
@@ -89,7 +91,9 @@ class Nudger:
                 lead.cadence_due_at or now,
                 now,
             ):
-                self._send_nudge(session, lead, step.number, step.kind, step.due_at, number, now)
+                self._send_nudge(
+                    session, lead, step.number, step.kind, step.due_at, number, touches, now
+                )
                 sent = 1
         elif record_step(
             session, lead.id, f"cadence:{step.number}:managers", lead.cadence_due_at or now, now
@@ -118,12 +122,10 @@ class Nudger:
         kind: str,
         due_at: datetime,
         reminder: int,
+        touches: Sequence[Touch],
         now: datetime,
     ) -> None:
-        history = [
-            self.messages.history_line(t.at, t.kind, t.outcome, now)
-            for t in store.touches_of(session, lead.id)
-        ]
+        history = [self.messages.history_line(t.at, t.kind, t.outcome, now) for t in touches]
         reply = self.messages.nudge(
             LeadView.of(lead),
             step,

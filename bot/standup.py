@@ -71,6 +71,12 @@ class Standup:
         day = day or now.astimezone(self.agreement.zone).date()
         if not self.goals.business.is_business_day(day):
             return StandupResult(False, day, business_day=False)
+        # Every tick after standup.time asks: a read answers "already posted" without
+        # composing the post (a month of reports) every few seconds all day.
+        with self.database.reading() as session:
+            posted_at = store.once_at(session, self._key(day))
+        if posted_at is not None:
+            return StandupResult(False, day, already_at=posted_at)
         reply = self.compose(day)
         with self.database.unit_of_work() as session:
             if not store.once(session, self._key(day), now):
@@ -108,13 +114,29 @@ class Standup:
         """Announce each goal milestone reached this month, once per (goal, month, milestone)."""
         now = self.clock()
         today = now.astimezone(self.agreement.zone).date()
+        # Counting is a read; only a milestone not yet celebrated takes the write lock.
+        with self.database.reading() as session:
+            reached = self.goals.milestones_reached(session, today)
+        if not reached:
+            return 0
+        announced = 0
         with self.database.unit_of_work() as session:
-            due = self.goals.milestones_due(session, today)
-            for metric, milestone, actual, target in due:
-                self._announce(session, metric, milestone, actual, target, today, now)
-        if due:
+            for milestone in reached:
+                # The key decides, here or in another process: each is celebrated once.
+                if store.once(session, milestone.key, now):
+                    self._announce(
+                        session,
+                        milestone.metric,
+                        milestone.percent,
+                        milestone.actual,
+                        milestone.target,
+                        today,
+                        now,
+                    )
+                    announced += 1
+        if announced:
             self.on_commit()
-        return len(due)
+        return announced
 
     def _announce(
         self,
