@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 
 from bot.clock import ShiftedClock
@@ -18,7 +17,6 @@ from bot.demo_kit import (
 from bot.harness import LocalBot
 from bot.render import render_blocks
 from storage.models import Lead
-from storage.outbox import count_pending
 
 # A Monday morning in Mexico City: the calendar then jumps from one due touch to the next.
 START = datetime.fromisoformat("2026-11-30T10:00:00-06:00")
@@ -26,13 +24,7 @@ OUTCOME_FOR = {"call": "No answer", "voicemail": "Left voicemail", "email": "Ema
 
 
 def _settle(bot: LocalBot) -> None:
-    assert bot.bot is not None
-    while True:
-        with bot.bot.deps.database.reading() as session:
-            if count_pending(session) == 0:
-                return
-        bot.bot.deps.outbox.wake()
-        time.sleep(0.02)
+    bot.wait_delivered()
 
 
 def _due(bot: LocalBot, lead: int) -> tuple[datetime | None, int | None, str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import tempfile
-import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -14,7 +13,6 @@ from bot.handoff_input import HandoffIn
 from bot.harness import LocalBot
 from bot.render import render_blocks
 from bot.touches import TouchRequest
-from storage.outbox import count_pending
 
 # Friday 27 November 2026, just before the 09:00 standup, in Mexico City.
 MORNING = datetime.fromisoformat("2026-11-27T08:50:00-06:00")
@@ -23,13 +21,7 @@ REPS = ("U0REP1", "U0REP2", "U0REP3")
 
 
 def _settle(bot: LocalBot, timeout: float = 60) -> None:
-    assert bot.bot is not None
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with bot.bot.deps.database.reading() as session:
-            if count_pending(session) == 0:
-                return
-        time.sleep(0.05)
+    bot.wait_delivered(timeout)
 
 
 def _simulate_month(bot: LocalBot, clock: ShiftedClock, today: date) -> None:

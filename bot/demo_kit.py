@@ -15,7 +15,6 @@ import yaml
 from bot.clock import ShiftedClock
 from bot.harness import LocalBot
 from bot.render import render_blocks, render_message
-from storage.outbox import count_pending
 
 DEFAULTS = Path(__file__).resolve().parent / "defaults"
 ENGLISH_EXAMPLE = DEFAULTS / "agreement.en.yaml"
@@ -121,13 +120,7 @@ class Feed:
 
     def flush(self, timeout: float = 20.0) -> None:
         """Wait until the outbox owes nothing, then print every new call Slack received."""
-        deadline = time.monotonic() + timeout
-        database = self.bot.bot.deps.database if self.bot.bot else None
-        while database is not None and time.monotonic() < deadline:
-            with database.reading() as session:
-                if count_pending(session) == 0:
-                    break
-            time.sleep(0.05)
+        self.bot.wait_delivered(timeout)
         time.sleep(0.1)  # let answers to clicks (response_url) land too
         calls = self.bot.standin.calls()
         for call in calls[self.seen :]:

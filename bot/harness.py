@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -17,6 +18,7 @@ from bot.runner import prepare
 from bot.server import HttpServer, local_server
 from bot.settings import Settings, load_settings
 from bot.standin import SignedSlackClient, SlackStandIn
+from storage.outbox import count_pending
 
 SIGNING_SECRET = "local-signing-secret"
 BOT_TOKEN = "xoxb-local-stand-in"
@@ -108,6 +110,18 @@ class LocalBot:
                 return response.status, json.loads(response.read())
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read())
+
+    def wait_delivered(self, timeout: float = 30.0) -> bool:
+        """Wait until the outbox owes Slack nothing (every row sent, failed or skipped)."""
+        assert self.bot is not None
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.bot.deps.database.reading() as session:
+                if count_pending(session) == 0:
+                    return True
+            self.bot.deps.outbox.wake()
+            time.sleep(0.02)
+        return False
 
     def stop(self) -> None:
         """Stop everything this harness started."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -69,15 +68,7 @@ def wait_announced(bot: LocalBot, count: int, channel: str = "C0HANDOFF") -> lis
 
 def drain(bot: LocalBot, timeout: float = 15.0) -> None:
     """Wait until the outbox owes Slack nothing (every row sent, failed or skipped)."""
-    from storage.outbox import count_pending
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with bot.bot.deps.database.reading() as session:
-            if count_pending(session) == 0:
-                return
-        time.sleep(0.02)
-    raise AssertionError("the outbox still has pending messages")
+    assert bot.wait_delivered(timeout), "the outbox still has pending messages"
 
 
 def run_together(*calls: Callable[[], int]) -> list[int]:
