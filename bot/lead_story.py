@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.orm import Session
+
 from bot.blocks import Reply, escape, text_reply
 from bot.catalogue import Catalogue
 from bot.clock import Clock
@@ -34,10 +36,10 @@ class LeadStories:
             return None if lead is None else LeadView.of(lead)
 
     @staticmethod
-    def _find(session: object, reference: str) -> Lead | None:
+    def _find(session: Session, reference: str) -> Lead | None:
         number = parse_short_id(reference)
-        lead = repo.lead_by_id(session, number) if number is not None else None  # type: ignore[arg-type]
-        return lead or repo.lead_by_external_id(session, reference.strip())  # type: ignore[arg-type]
+        lead = repo.lead_by_id(session, number) if number is not None else None
+        return lead or repo.lead_by_external_id(session, reference.strip())
 
     def story(self, reference: str) -> Reply:
         """The lead's timeline, or why it cannot be shown."""
@@ -80,9 +82,9 @@ class LeadStories:
                 )
         return lines
 
-    def _line(self, event: LeadEvent, lead: LeadView, now: object) -> str:
+    def _line(self, event: LeadEvent, lead: LeadView, now: datetime) -> str:
         cat = self.cat
-        when = local_time(event.at, self.zone, now)  # type: ignore[arg-type]
+        when = local_time(event.at, self.zone, now)
         detail = event.detail or {}
         if event.kind == "handoff":
             by = cat.t("story.by", user=event.actor) if event.actor else ""
