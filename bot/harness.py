@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import tempfile
 import time
@@ -13,6 +14,7 @@ from typing import Any
 
 from bot.app import SlaBot, create_app
 from bot.clock import Clock, utc_now
+from bot.heap import freeze_startup_heap
 from bot.outbox.worker import PACE_SECONDS
 from bot.runner import prepare
 from bot.server import HttpServer, local_server
@@ -39,6 +41,7 @@ class LocalBot:
         pace_seconds: float = PACE_SECONDS,
         background: bool = True,
         ticker: bool = True,
+        freeze_heap: bool = False,
     ) -> None:
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         if database_url is None:
@@ -55,6 +58,9 @@ class LocalBot:
         # Tests that drive time themselves turn the scheduler off: a standup falling due on
         # the wall clock would otherwise post in the middle of them.
         self.ticker = ticker
+        # Benchmarks start the bot as `sla-bot run` does; tests start hundreds of bots in one
+        # process, and frozen objects are never collected.
+        self.freeze_heap = freeze_heap
         self.bot: SlaBot | None = None
         self.server: HttpServer | None = None
         self.slack: SignedSlackClient | None = None
@@ -88,6 +94,8 @@ class LocalBot:
         self.slack = SignedSlackClient(
             f"{self.server.url}/slack/events", SIGNING_SECRET, self.standin
         )
+        if self.freeze_heap:
+            freeze_startup_heap()
         return self
 
     @property
@@ -133,6 +141,8 @@ class LocalBot:
             self.standin.stop()
         if self._tmp is not None:
             self._tmp.cleanup()
+        if self.freeze_heap:
+            gc.unfreeze()
 
     def __enter__(self) -> LocalBot:
         return self.start()

@@ -7,6 +7,7 @@ import signal
 from types import FrameType
 
 from bot.app import SlaBot, create_app
+from bot.heap import freeze_startup_heap
 from bot.server import HttpServer
 from bot.settings import Settings
 from sla_rules.agreement import Agreement, load_agreement
@@ -47,6 +48,7 @@ def run(settings: Settings) -> None:
     else:
         log.info("serving Slack (HTTP mode), /api and /healthz on port %s", server.port)
     signal.signal(signal.SIGTERM, _stop)
+    freeze_startup_heap()
     try:
         server.serve_forever()
     finally:
