@@ -13,7 +13,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any, cast
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 
 from flask import Flask, Response, request
 from slack_bolt import Ack, App
@@ -187,6 +187,7 @@ class BotRun:
     replies_after: float
     owner: dict[int, str | None]
     claimed_events: dict[int, int]
+    reply_spread: Latency
 
     @property
     def total(self) -> int:
@@ -220,6 +221,7 @@ def run_bot(
         replied = wait_until(lambda: standin.count_calls(RESPONSE_URL_METHOD) >= total, timeout=120)
         replies_after = time.monotonic() - began
         owner, claimed_events = owners(url)
+        spread = reply_spread(standin, bodies)
         return BotRun(
             created=created,
             all_announced=all_announced,
@@ -232,7 +234,24 @@ def run_bot(
             replies_after=replies_after,
             owner=owner,
             claimed_events=claimed_events,
+            reply_spread=spread,
         )
+
+
+def reply_spread(standin: RemoteStandIn, bodies: tuple[tuple[bytes, ...], ...]) -> Latency:
+    """Per lead, how long after its first reply its last clicker was answered."""
+    lead_of: dict[str, int] = {}
+    for clicker in bodies:
+        for body in clicker:
+            payload = json.loads(parse_qs(body.decode())["payload"][0])
+            token = payload["response_url"].rstrip("/").rsplit("/", 1)[1]
+            lead_of[token] = int(payload["actions"][0]["value"])
+    arrivals: dict[int, list[float]] = {}
+    for call in standin.calls(RESPONSE_URL_METHOD):
+        lead = lead_of.get(str(call.args.get("token")))
+        if lead is not None:
+            arrivals.setdefault(lead, []).append(call.at)
+    return Latency.of([max(at) - min(at) for at in arrivals.values()])
 
 
 def run_baseline(
@@ -289,6 +308,11 @@ def report(
         ("HTTP 200 / other / errors", _answers(result), _answers(baseline)),
         *latency_rows(measured, base),
         ("all listeners done (replies) after (s)", f"{run.replies_after:.1f}", "-"),
+        (
+            "one lead's replies, first to last p50/p99 (ms)",
+            f"{run.reply_spread.p50:.0f} / {run.reply_spread.p99:.0f}",
+            "-",
+        ),
         ("response_url replies", f"{run.replies}/{total}", "-"),
         ("leads with exactly one owner", f"{len(one_owner)}/{len(clicked)}", "-"),
     ]
@@ -320,6 +344,12 @@ def main(argv: list[str] | None = None) -> int:
         help="saturate: each clicker clicks the next lead as soon as it is acked",
     )
     parser.add_argument(
+        "--reply-rtt",
+        type=float,
+        default=0.0,
+        help="seconds each response_url post takes to be answered (Slack is not local)",
+    )
+    parser.add_argument(
         "--race-gap", type=float, default=0.25, help="seconds between races (default 0.25)"
     )
     args = parser.parse_args(argv)
@@ -330,6 +360,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     # Slack runs elsewhere in production: its stand-in gets a process of its own here too.
     with LoadProcess() as load, RemoteStandIn() as standin:
+        if args.reply_rtt:
+            standin.delay(RESPONSE_URL_METHOD, args.reply_rtt)
         run = run_bot(load, standin, count, clickers, race_gap)
         baseline, base_cpu = run_baseline(load, standin, run.bodies, race_gap)
     report(run, baseline, base_cpu, count, clickers, race_gap)

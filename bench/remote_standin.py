@@ -25,6 +25,7 @@ EXPOSED = (
     "issue_trigger_id",
     "limited",
     "rate_limit_per_channel",
+    "delay",
 )
 
 
@@ -118,6 +119,10 @@ class RemoteStandIn:
     def rate_limited_count(self) -> int:
         """How many posts were answered 429."""
         return self._proxy.limited()
+
+    def delay(self, method: str | None, seconds: float) -> None:
+        """Answer this method (every method when None) only after this many seconds."""
+        self._proxy.delay(method, seconds)
 
     def rate_limit_per_channel(self, per_second: float | None) -> None:
         """Answer 429 beyond this many posts per second per channel."""

@@ -23,6 +23,7 @@ from bot.home import HomeTab
 from bot.knowledge import KnowledgeAnswers
 from bot.mine import MyLeads
 from bot.outbox.worker import PACE_SECONDS, OutboxWorker
+from bot.replies import ReplySender
 from bot.scheduler import Ticker
 from bot.server import SERVER_THREADS
 from bot.settings import Settings
@@ -59,6 +60,7 @@ class SlaBot:
         """Stop the background work and release the database connections."""
         self.ticker.stop()
         self.deps.background.shutdown()
+        self.deps.replies.shutdown()  # after the follow-up work that hands it answers
         self.deps.outbox.stop()
         self.deps.database.dispose()
 
@@ -139,6 +141,7 @@ def create_app(
         cases=cases,
         outbox=outbox,
         background=Background(),
+        replies=ReplySender(),
     )
     web = Flask("sla-bot")
     handlers.register(bolt, web, deps)

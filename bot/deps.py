@@ -16,6 +16,7 @@ from bot.handoffs import Handoffs
 from bot.lead_messages import LeadMessages
 from bot.outbox.worker import OutboxWorker
 from bot.record_command import CountRecorder
+from bot.replies import ReplySender
 from bot.settings import Settings
 from bot.sweeper import Sweeper
 from bot.touches import Touches
@@ -46,6 +47,7 @@ class Deps:
     cases: UseCases
     outbox: OutboxWorker
     background: Background
+    replies: ReplySender
 
     @property
     def hours_text(self) -> str:

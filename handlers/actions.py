@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App, Respond
 
+from bot.blocks import Reply
 from bot.lead_messages import CLAIM_ACTION, claim_reply
 from bot.touch_messages import TOUCH_ACTION, parse_tap
 
@@ -18,23 +19,25 @@ def register(app: App, deps: Deps) -> None:
     """Register the button listeners."""
 
     @app.action(CLAIM_ACTION)
-    def claim(ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond) -> None:
+    def claim(ack: Ack, action: dict[str, Any], body: dict[str, Any]) -> None:
         ack()
         lead, user = int(action["value"]), body["user"]["id"]
+        # Claim buttons live in channel messages, which always come with a response_url.
+        response_url: str = body["response_url"]
+
+        def answer(reply: Reply) -> None:
+            message = {"response_type": "ephemeral", "replace_original": False}
+            deps.replies.send(response_url, message | reply.payload())
 
         def work() -> None:
             result = deps.claims.claim(lead, user)
-            reply = claim_reply(result, deps.catalogue, deps.agreement.zone, deps.clock())
-            respond(response_type="ephemeral", replace_original=False, **reply.payload())
+            answer(claim_reply(result, deps.catalogue, deps.agreement.zone, deps.clock()))
 
         def failed(_error: Exception) -> None:
-            respond(
-                response_type="ephemeral",
-                replace_original=False,
-                text=deps.catalogue.t("error.generic"),
-            )
+            answer(Reply(text=deps.catalogue.t("error.generic")))
 
-        # A claim race is many clicks at once: ack them all first, claim in the background.
+        # A claim race is many clicks at once: ack them all first, claim in the background,
+        # and let the answers travel side by side.
         deps.background.submit(work, failed)
 
     @app.action(re.compile(f"^{TOUCH_ACTION}:"))
