@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import shutil
@@ -10,7 +11,9 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -18,7 +21,10 @@ import yaml
 from bot.cli import main
 from bot.demo import run_demo
 from bot.harness import SIGNING_SECRET
+from bot.lead_messages import CLAIM_ACTION
 from bot.standin import SignedSlackClient, SlackStandIn
+from bot.standin.payloads import block_actions_payload, message_for_payload, slash_command_form
+from tests.helpers import MARTA
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -179,6 +185,93 @@ def test_run_serves_slash_commands_over_http(tmp_path: Path) -> None:
             _, err = process.communicate(timeout=20)
         assert process.returncode == 0, err
         assert "Running upgrade" in err  # migrations were applied at start
+
+
+def test_run_serves_slack_over_socket_mode(tmp_path: Path) -> None:
+    port = _free_port()
+    with SlackStandIn() as standin:
+        env = _env(  # no signing secret: nothing arrives over HTTP from Slack in Socket Mode
+            SLACK_BOT_TOKEN="xoxb-run-test",
+            SLACK_APP_TOKEN="xapp-1-A0SLABOT-1-run-test",
+            SLACK_API_URL=standin.api_url,
+            DATABASE_URL=f"sqlite:///{tmp_path / 'run.db'}",
+            SLA_CONFIG=str(EXAMPLES / "agreement.en.yaml"),
+            SLA_API_TOKEN="run-api-token",
+            PORT=str(port),
+        )
+        process = subprocess.Popen(
+            [SLA_BOT, "run"], env=env, cwd=tmp_path, stderr=subprocess.PIPE, text=True
+        )
+        try:
+            _wait_for_port(port, process)
+            # A slash command over the socket: acked there, answered through its response_url.
+            asked = standin.new_response_url("C0HANDOFF", None, "U0REP1")
+            command = slash_command_form(
+                command="/sla",
+                text="glossary MQL",
+                user_id="U0REP1",
+                user_name="ana",
+                channel_id="C0HANDOFF",
+                response_url=asked,
+                trigger_id=standin.issue_trigger_id(),
+            )
+            envelope = standin.socket_send("slash_commands", command, timeout=30)
+            assert standin.socket_ack(envelope) == {"envelope_id": envelope}
+            standin.wait_for(lambda s: bool(s.responses(asked)), timeout=10)
+            assert standin.responses(asked)[0]["text"].startswith("*MQL*: A contact whose fit")
+
+            # A handoff through the HTTP API, then a Claim click over the socket.
+            handoff = urllib.request.Request(
+                f"http://127.0.0.1:{port}/api/handoffs",
+                data=json.dumps(MARTA).encode(),
+                headers={
+                    "Content-Type": "application/json",
+                    "Authorization": "Bearer run-api-token",
+                },
+            )
+            with urllib.request.urlopen(handoff, timeout=10) as answer:
+                assert answer.status == 201
+            standin.wait_for(lambda s: bool(_announcements(s)), timeout=10)
+            announcement = _announcements(standin)[0]
+            clicked = standin.new_response_url("C0HANDOFF", announcement["ts"], "U0REP2")
+            click = block_actions_payload(
+                action_id=CLAIM_ACTION,
+                value="1",
+                block_id="lead-1",
+                user_id="U0REP2",
+                user_name="luis",
+                trigger_id=standin.issue_trigger_id(),
+                action_ts=f"{time.time():.6f}",
+                container={
+                    "type": "message",
+                    "message_ts": announcement["ts"],
+                    "channel_id": "C0HANDOFF",
+                    "is_ephemeral": False,
+                },
+                channel_id="C0HANDOFF",
+                message=message_for_payload(announcement, "C0HANDOFF", announcement["ts"]),
+                view=None,
+                response_url=clicked,
+            )
+            envelope = standin.socket_send("interactive", click)
+            assert standin.socket_ack(envelope) == {"envelope_id": envelope}
+            standin.wait_for(lambda s: bool(s.responses(clicked)), timeout=10)
+            assert standin.responses(clicked)[0]["text"].startswith("You claimed *L-1*")
+            standin.wait_for(  # the announcement loses its button: claimed in place
+                lambda s: any(
+                    c.args.get("ts") == announcement["ts"] for c in s.calls("chat.update")
+                ),
+                timeout=10,
+            )
+        finally:
+            process.terminate()
+            _, err = process.communicate(timeout=20)
+        assert process.returncode == 0, err
+        assert "connected to Slack in Socket Mode" in err
+
+
+def _announcements(standin: SlackStandIn) -> list[dict[str, Any]]:
+    return [m for m in standin.messages("C0HANDOFF") if not m["ephemeral"]]
 
 
 def _wait_for_port(port: int, process: subprocess.Popen) -> None:

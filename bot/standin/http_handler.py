@@ -10,7 +10,14 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from bot.standin import response_urls
-from bot.standin.state import RESPONSE_URL_METHOD, UPLOAD_METHOD, RecordedCall, StandInState
+from bot.standin.socket_mode import LINK_PATH, SocketLink, accept_key
+from bot.standin.state import (
+    APP_ID,
+    RESPONSE_URL_METHOD,
+    UPLOAD_METHOD,
+    RecordedCall,
+    StandInState,
+)
 from bot.standin.web_api import METHODS, Reply, err, ratelimited, receive_upload
 
 # Fields slack_sdk (or a form-encoding client) sends as JSON strings; tests want objects.
@@ -79,8 +86,33 @@ class StandInHandler(BaseHTTPRequestHandler):
         self._dispatch()
 
     def do_GET(self) -> None:
-        """Answer a GET with query params, as other HTTP clients may send read methods."""
+        """Answer a GET with query params, or open a Socket Mode link on /link/."""
+        url = urlsplit(self.path)
+        if url.path == LINK_PATH and self.headers.get("Upgrade", "").lower() == "websocket":
+            self._open_link(dict(parse_qsl(url.query)).get("ticket", ""))
+            return
         self._dispatch()
+
+    def _open_link(self, ticket: str) -> None:
+        """Upgrade to a WebSocket and hold it, as Slack does for a Socket Mode app."""
+        hub = self.server.state.sockets
+        key = self.headers.get("Sec-WebSocket-Key", "")
+        if not key or not hub.admit(ticket):
+            self._send(Reply(401, {"ok": False, "error": "invalid_ticket"}, text="invalid_ticket"))
+            return
+        self.send_response(101, "Switching Protocols")
+        self.send_header("Upgrade", "websocket")
+        self.send_header("Connection", "Upgrade")
+        self.send_header("Sec-WebSocket-Accept", accept_key(key))
+        self.end_headers()
+        link = SocketLink(self.connection, self.rfile)
+        hub.attach(link)
+        link.send({"type": "hello", "num_connections": 1, "connection_info": {"app_id": APP_ID}})
+        try:
+            link.serve(hub.received)
+        finally:
+            hub.detached()
+            self.close_connection = True
 
     def log_message(self, format: str, *args: Any) -> None:
         """Stay quiet; the recorded calls are the log."""
@@ -137,7 +169,11 @@ class StandInHandler(BaseHTTPRequestHandler):
                 token = auth[len("Bearer ") :].strip()
             if not token:
                 return err("not_authed")
-            if state.valid_token is not None and token != state.valid_token:
+            if method == "apps.connections.open":
+                # Only an app-level token may open Socket Mode; the bot token may not.
+                if not token.startswith("xapp-"):
+                    return err("not_allowed_token_type")
+            elif state.valid_token is not None and token != state.valid_token:
                 return err("invalid_auth")
         fault = state.take_fault(method)
         if fault is not None:

@@ -3,6 +3,7 @@
 import copy
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Self
@@ -48,6 +49,7 @@ class SlackStandIn:
         server, thread = self._server, self._thread
         self._server = self._thread = None
         if server is not None:
+            self._state.sockets.close_all()
             server.shutdown()
             server.server_close()
         if thread is not None:
@@ -227,6 +229,54 @@ class SlackStandIn:
     ) -> None:
         """Register a user for users.info and users.lookupByEmail."""
         add_user(self._state, make_user(user_id, name, real_name, email, tz))
+
+    # -- Socket Mode -------------------------------------------------------------------------
+
+    @property
+    def socket_links_opened(self) -> int:
+        """How many Socket Mode connections apps have opened so far."""
+        return self._state.sockets.opened
+
+    def socket_send(
+        self,
+        kind: str,
+        payload: dict[str, Any],
+        *,
+        accepts_response_payload: bool = False,
+        timeout: float = 10.0,
+        after: int = 0,
+    ) -> str:
+        """Send an envelope (slash_commands, interactive, events_api) over the newest open link.
+
+        Waits up to timeout for a link (one opened after the first `after`); returns the
+        envelope_id the app must acknowledge.
+        """
+        link = self._state.sockets.link(timeout, after)
+        if link is None:
+            raise TimeoutError("no Socket Mode app is connected")
+        envelope_id = f"env-{uuid.uuid4()}"
+        link.send(
+            {
+                "envelope_id": envelope_id,
+                "type": kind,
+                "payload": payload,
+                "accepts_response_payload": accepts_response_payload,
+                "retry_attempt": 0,
+                "retry_reason": "",
+            }
+        )
+        return envelope_id
+
+    def socket_ack(self, envelope_id: str, timeout: float = 5.0) -> dict[str, Any] | None:
+        """The app's acknowledgement of an envelope ({"envelope_id", "payload"?}), or None."""
+        return self._state.sockets.ack(envelope_id, timeout)
+
+    def socket_refresh(self, timeout: float = 10.0) -> None:
+        """Ask the connected app to reconnect, as Slack does every few hours."""
+        link = self._state.sockets.link(timeout)
+        if link is None:
+            raise TimeoutError("no Socket Mode app is connected")
+        link.send({"type": "disconnect", "reason": "refresh_requested"})
 
     def new_response_url(
         self, channel: str | None = None, message_ts: str | None = None, user_id: str | None = None

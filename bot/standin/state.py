@@ -9,6 +9,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.standin.socket_mode import SocketHub
+
 TEAM_ID = "T0STANDIN"
 TEAM_DOMAIN = "standin"
 BOT_USER_ID = "U0SLABOT"
@@ -137,6 +139,8 @@ class StandInState:
         self.trigger_ttl = 3.0
         self.response_url_max_uses = 5
         self.users: dict[str, dict[str, Any]] = {}
+        # Open WebSocket links outlive reset(), as an app's connection outlives a workspace change.
+        self.sockets = SocketHub()
         self.reset()
 
     def reset(self) -> None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.standin.blocks_limits import check_message_blocks, check_view
+from bot.standin.socket_mode import LINK_PATH
 from bot.standin.state import (
     APP_ID,
     BOT_ID,
@@ -360,10 +361,18 @@ def receive_upload(state: StandInState, file_id: str, content: bytes) -> Reply:
     return Reply(200, {"ok": True, "size": len(content)}, text=f"OK - {len(content)}")
 
 
+def apps_connections_open(state: StandInState, args: dict[str, Any]) -> Reply:
+    """Hand a Socket Mode app the WebSocket URL to connect to (the xapp token is checked before)."""
+    ticket = state.sockets.issue_ticket()
+    ws_base = state.base_url.replace("http://", "ws://", 1)
+    return ok(url=f"{ws_base}{LINK_PATH}?ticket={ticket}")
+
+
 Handler = Callable[[StandInState, dict[str, Any]], Reply]
 
 METHODS: dict[str, Handler] = {
     "auth.test": auth_test,
+    "apps.connections.open": apps_connections_open,
     "chat.postMessage": chat_post_message,
     "chat.update": chat_update,
     "chat.postEphemeral": chat_post_ephemeral,
