@@ -141,7 +141,7 @@ def create_app(
         cases=cases,
         outbox=outbox,
         background=Background(),
-        replies=ReplySender(),
+        replies=ReplySender(proxy=client.proxy),
     )
     web = Flask("sla-bot")
     handlers.register(bolt, web, deps)

@@ -35,8 +35,16 @@ UNREACHABLE = 0
 class ReplySender:
     """Posts messages to response_urls from a pool of threads sharing a connection pool."""
 
-    def __init__(self, workers: int = WORKERS, retries: urllib3.Retry = RETRIES) -> None:
-        self._http = urllib3.PoolManager(maxsize=workers, retries=retries, timeout=TIMEOUT)
+    def __init__(
+        self, workers: int = WORKERS, retries: urllib3.Retry = RETRIES, proxy: str | None = None
+    ) -> None:
+        # Behind a proxy the answers take the way the Web API calls take (slack_sdk reads it
+        # from HTTPS_PROXY and friends; urllib3 alone would ignore them).
+        self._http: urllib3.PoolManager = (
+            urllib3.ProxyManager(proxy, maxsize=workers, retries=retries, timeout=TIMEOUT)
+            if proxy
+            else urllib3.PoolManager(maxsize=workers, retries=retries, timeout=TIMEOUT)
+        )
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="reply")
 
     def send(self, response_url: str, message: dict[str, Any]) -> Future[int]:

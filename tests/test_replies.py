@@ -67,6 +67,20 @@ def test_answers_travel_side_by_side(standin: SlackStandIn, sender: ReplySender)
     assert max(arrivals) < first_answered
 
 
+def test_behind_a_proxy_answers_go_through_it(standin: SlackStandIn) -> None:
+    # The stand-in plays the proxy too: the target host does not even resolve, so the answer
+    # can only have landed by way of the proxy.
+    url = standin.new_response_url("C0HANDOFF", "1.0001", "U0REP1")
+    token = url.rsplit("/", 1)[1]
+    far_away = f"http://hooks.slack.invalid/response/{token}"
+    proxied = ReplySender(workers=2, proxy=standin.base_url)
+    try:
+        assert proxied.send(far_away, MESSAGE).result(timeout=10) == 200
+    finally:
+        proxied.shutdown()
+    assert [r["text"] for r in standin.responses(url)] == ["L-7 is taken"]
+
+
 def test_a_5xx_is_retried_and_the_answer_lands_once(
     standin: SlackStandIn, sender: ReplySender
 ) -> None:
