@@ -116,6 +116,8 @@ def lead_row(rng: random.Random, agreement: Agreement) -> dict[str, Any]:
             "claim_business_seconds": claim,
             "first_touch_seconds": touch,
             "first_touch_business_seconds": touch,
+            # Mostly announced within a second or two; a burst or an outage now and then.
+            "announce_seconds": int(rng.expovariate(1.0) + (rng.random() < 0.02) * 120),
             "cadence_step": None,
             "cadence_due_at": None,
             "cadence_nudges": 0,

@@ -21,6 +21,8 @@ from storage.unit_of_work import Database
 # A lead still open after two weeks with fewer than five touches is being neglected.
 STALE_AFTER = timedelta(days=14)
 STALE_TOUCHES = 5
+# When the slowest tenth of announcements took this long, the standup says it was the system.
+LATE_ANNOUNCEMENT = timedelta(minutes=1)
 REPORT_WORDS = {"speed": "speed", "velocidad": "speed", "depth": "depth", "profundidad": "depth"}
 _NO_SPEED = SpeedFigures(None, 0, 0, 0, 0, 0, None, None, None)
 _NO_DEPTH = DepthFigures(None, 0, 0, (), 0, 0, 0, 0, 0, 0)
@@ -117,13 +119,19 @@ class Reports:
         if not report.overall.handoffs:
             return [t("report.empty", range=self._range(report.period))]
         total = self._speed_values(report.overall)
+        announced = report.overall.median_announce is not None
         if not compact:
             keys = ("counts", "first_touch", "claim", "within", "breaches")
             lines = [t(f"report.speed.{key}", **total) for key in keys]
+            if announced:
+                lines.append(t("report.speed.delivery", **total))
             return lines + self._sections("report.speed.group", report, self._speed_values)
         lines = [
             t(f"report.speed.{key}", **total) for key in ("compact_first_touch", "compact_within")
         ]
+        # The standup names the system's delay only when it was worth a rep's complaint.
+        if announced and (report.overall.p90_announce or 0) >= LATE_ANNOUNCEMENT.total_seconds():
+            lines.append(t("report.speed.compact_delivery", **total))
         reps = [
             t("report.speed.compact_rep", **self._speed_values(rep, owners=True))
             for rep in report.by_owner
@@ -178,6 +186,8 @@ class Reports:
             "median": self._duration(figures.median_first_touch),
             "p90": self._duration(figures.p90_first_touch),
             "claim": self._duration(figures.median_claim),
+            "announce": self._duration(figures.median_announce),
+            "announce_p90": self._duration(figures.p90_announce),
             "sla": elapsed(self.sla),
         }
 

@@ -29,6 +29,11 @@ _OPEN_LEAD_OF_EMAIL = (
 _INSERT_LEAD = insert(Lead.__table__).returning(Lead.__table__.c.id)
 _INSERT_HANDOFF = insert(Handoff.__table__)
 _INSERT_EVENT = insert(LeadEvent.__table__)
+_NOTE_ANNOUNCE_SECONDS = (
+    update(Lead.__table__)
+    .where(Lead.__table__.c.id == bindparam("lead"))
+    .values(announce_seconds=bindparam("seconds"))
+)
 
 
 def lead_by_id(session: Session, lead_id: int) -> Lead | None:
@@ -83,6 +88,23 @@ def insert_handoff(
         _INSERT_HANDOFF,
         {"external_id": external_id, "lead_id": lead_id, "received_at": now, "attached": attached},
     )
+
+
+def note_first_announcement(session: Session, lead_ids: Sequence[int], at: datetime) -> None:
+    """Keep how long each lead waited for Slack to show it first (later re-announcements not)."""
+    waiting = session.execute(
+        select(Lead.id, Lead.created_at).where(
+            Lead.id.in_(lead_ids), Lead.announce_seconds.is_(None)
+        )
+    ).all()
+    if waiting:
+        session.execute(
+            _NOTE_ANNOUNCE_SECONDS,
+            [
+                {"lead": lead, "seconds": max(0, int((at - created).total_seconds()))}
+                for lead, created in waiting
+            ],
+        )
 
 
 def claim_lead(session: Session, lead_id: int, owner_id: str, now: datetime) -> bool:

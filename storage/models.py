@@ -104,6 +104,9 @@ class Lead(Base):
     claim_business_seconds: Mapped[int | None] = mapped_column(Integer)
     first_touch_seconds: Mapped[int | None] = mapped_column(Integer)
     first_touch_business_seconds: Mapped[int | None] = mapped_column(Integer)
+    # From the bot receiving the handoff to Slack taking its first announcement: the wait that
+    # was the system's, not the reps' (wall-clock seconds).
+    announce_seconds: Mapped[int | None] = mapped_column(Integer)
     # The cadence's pointer: the pending step, when its next nudge is due, how many were sent.
     cadence_step: Mapped[int | None] = mapped_column(Integer)
     cadence_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)

@@ -38,6 +38,10 @@ class SpeedFigures:
     median_first_touch: int | None
     p90_first_touch: int | None
     median_claim: int | None
+    # Wall-clock seconds from the bot receiving a lead to Slack showing it: the system's share
+    # of the wait (overall figures only; it says nothing about a rep or a source).
+    median_announce: int | None = None
+    p90_announce: int | None = None
 
     @property
     def never_touched(self) -> int:
@@ -161,6 +165,11 @@ def speed(session: Session, start: datetime, end: datetime) -> dict[Dimension, l
         column = _COLUMNS[dimension]
         first = percentiles(session, where, column, Lead.first_touch_business_seconds, (50, 90))
         claim = percentiles(session, where, column, Lead.claim_business_seconds, (50,))
+        announce = (
+            percentiles(session, where, column, Lead.announce_seconds, (50, 90))
+            if dimension == "overall"
+            else {}
+        )
         figures[dimension] = [
             SpeedFigures(
                 group,
@@ -168,6 +177,8 @@ def speed(session: Session, start: datetime, end: datetime) -> dict[Dimension, l
                 median_first_touch=first.get(group, {}).get(50),
                 p90_first_touch=first.get(group, {}).get(90),
                 median_claim=claim.get(group, {}).get(50),
+                median_announce=announce.get(group, {}).get(50),
+                p90_announce=announce.get(group, {}).get(90),
             )
             for group, values in groups.items()
         ]

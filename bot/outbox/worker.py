@@ -269,6 +269,7 @@ class OutboxWorker:
                 .values(announce_ts=ts, in_digest=digest, thread_ts=None if digest else ts)
                 .execution_options(synchronize_session=False)
             )
+            repo.note_first_announcement(session, call.announces, now)
             for lead_id in call.announces:
                 repo.add_event(
                     session,
