@@ -48,6 +48,8 @@ def _simulate_month(bot: LocalBot, clock: ShiftedClock, today: date) -> None:
                     via="api",
                     by="U0MKT2",
                 ).lead
+                # Announced before the calendar moves on, as the live bot would have done.
+                _settle(bot)
                 rep = chance.choice(REPS)
                 clock.jump_to(_at(day, minute, seconds=chance.randint(30, 150)))
                 cases.claims.claim(lead.id, rep)
