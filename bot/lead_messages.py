@@ -22,6 +22,7 @@ from bot.catalogue import Catalogue
 from bot.formatting import elapsed, local_time
 from bot.lead_view import LeadView
 from bot.touch_messages import TouchMessages
+from sla_rules.leads import LATE_ANNOUNCEMENT
 
 if TYPE_CHECKING:
     from bot.claims import ClaimResult
@@ -54,7 +55,12 @@ class LeadMessages:
 
     def _claimed(self, lead: LeadView) -> str:
         span = lead.time_to_claim or timedelta(0)
-        return self.cat.t("lead.claimed_by", owner=lead.owner_id, elapsed=elapsed(span))
+        text = self.cat.t("lead.claimed_by", owner=lead.owner_id, elapsed=elapsed(span))
+        # A rep cannot claim what Slack has not shown yet: say so when that took a while.
+        waited = timedelta(seconds=lead.announce_seconds or 0)
+        if LATE_ANNOUNCEMENT <= waited <= span:
+            text += self.cat.t("lead.claimed_waiting", waited=elapsed(waited))
+        return text
 
     def _claim_button(self, lead: LeadView) -> Block:
         return button(self.cat.t("lead.claim_button"), CLAIM_ACTION, str(lead.id), "primary")

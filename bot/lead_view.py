@@ -37,6 +37,7 @@ class LeadView:
     breached_at: datetime | None
     claim_seconds: int | None
     claim_business_seconds: int | None
+    announce_seconds: int | None
     first_touch_seconds: int | None
     first_touch_business_seconds: int | None
     cadence_step: int | None

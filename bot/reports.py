@@ -12,6 +12,7 @@ from bot.catalogue import Catalogue
 from bot.clock import Clock
 from bot.formatting import elapsed
 from sla_rules.agreement import TOUCH_KINDS, Agreement
+from sla_rules.leads import LATE_ANNOUNCEMENT
 from sla_rules.periods import Period, parse_period
 from sla_rules.text import normalize
 from storage import reports as store
@@ -21,8 +22,6 @@ from storage.unit_of_work import Database
 # A lead still open after two weeks with fewer than five touches is being neglected.
 STALE_AFTER = timedelta(days=14)
 STALE_TOUCHES = 5
-# When the slowest tenth of announcements took this long, the standup says it was the system.
-LATE_ANNOUNCEMENT = timedelta(minutes=1)
 REPORT_WORDS = {"speed": "speed", "velocidad": "speed", "depth": "depth", "profundidad": "depth"}
 _NO_SPEED = SpeedFigures(None, 0, 0, 0, 0, 0, None, None, None)
 _NO_DEPTH = DepthFigures(None, 0, 0, (), 0, 0, 0, 0, 0, 0)

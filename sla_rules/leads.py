@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 UNCLAIMED = "unclaimed"
 CLAIMED = "claimed"
@@ -14,6 +15,10 @@ WON = "won"
 DISQUALIFIED = "disqualified"
 NOT_REACHED = "not_reached"
 CLOSED_STATUSES = (REACHED, WON, DISQUALIFIED, NOT_REACHED)
+
+# A lead Slack showed this long after the bot received it was late through no rep's fault:
+# the claim notice and the standup say so.
+LATE_ANNOUNCEMENT = timedelta(minutes=1)
 STATUS_AFTER_STOP = {
     "connected": REACHED,
     "meeting_booked": REACHED,

@@ -5,15 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from bot.harness import LocalBot
+from bot.render import render_blocks
 from bot.reports import Reports
 from sla_rules.periods import Period, parse_period
 from storage import leads as repo
 from storage.models import Lead
 from tests.conftest import EXAMPLES
-from tests.helpers import hand_off, lead_number
+from tests.helpers import announcements, hand_off, lead_number
 
 AGREEMENT = EXAMPLES / "agreement.en.yaml"
 # Wednesday 25 November 2026, 10:00 in Mexico City: business hours.
@@ -99,3 +101,42 @@ def test_prompt_announcements_add_no_warning_to_the_standup(standin, tmp_path: P
         assert any(
             "median 2s · p90 2s" in line for line in reports.command("speed").text.split("\n")
         )
+
+
+def claim_and_redraw(bot: LocalBot, clock: StepClock, wait: int, claim_after: int) -> str:
+    """Hand a lead off, let Slack take `wait` s to show it, claim it; the announcement's text."""
+    assert bot.bot is not None
+    lead = lead_number(hand_off(bot))
+    clock.now += timedelta(seconds=wait)
+    assert bot.bot.deps.outbox.deliver_once() == 1
+    clock.now += timedelta(seconds=claim_after)
+    assert bot.bot.deps.claims.claim(lead, "U0REP1").outcome == "claimed"
+    while bot.bot.deps.outbox.deliver_once():  # the redraw, the thread root, the owner's DM
+        clock.now += timedelta(seconds=1)
+    (message,) = announcements(bot)
+    return render_blocks(message["blocks"], {})
+
+
+@pytest.mark.parametrize(
+    ("wait", "expected"),
+    [
+        (95, "Claimed by @U0REP1 after 2m 5s (1m 35s of it waiting for Slack to show the lead)"),
+        (20, "Claimed by @U0REP1 after 50s"),  # a short wait is not worth a word
+    ],
+)
+def test_the_claim_notice_says_how_much_of_the_wait_was_slacks(
+    standin, tmp_path: Path, wait: int, expected: str
+) -> None:
+    clock = StepClock(START)
+    with LocalBot(
+        AGREEMENT,
+        standin=standin,
+        database_url=f"sqlite:///{tmp_path / 'claim.db'}",
+        clock=clock,
+        background=False,
+        ticker=False,
+        pace_seconds=0.0,
+    ) as bot:
+        text = claim_and_redraw(bot, clock, wait, claim_after=30)
+    assert expected in text
+    assert ("waiting for Slack" in text) == (wait >= 60)
