@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.away import AwayTime
@@ -48,6 +49,8 @@ class Deps:
     outbox: OutboxWorker
     background: Background
     replies: ReplySender
+    # Socket Mode only: whether the WebSocket to Slack is up right now (set once connected).
+    socket_connected: Callable[[], bool] | None = None
 
     @property
     def hours_text(self) -> str:

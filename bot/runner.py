@@ -44,6 +44,7 @@ def run(settings: Settings) -> None:
 
         socket_handler = SocketModeHandler(bot.bolt, app_token=settings.slack_app_token)
         socket_handler.connect()
+        bot.deps.socket_connected = socket_handler.client.is_connected
         log.info("connected to Slack in Socket Mode; /api and /healthz on port %s", server.port)
     else:
         log.info("serving Slack (HTTP mode), /api and /healthz on port %s", server.port)

@@ -22,6 +22,11 @@ def register(web: Flask, bolt: App, deps: Deps) -> None:
 
     @web.get("/healthz")
     def healthz() -> tuple[Response, int]:
+        # The status follows the database only (the contract); in Socket Mode the link is
+        # reported beside it, so monitoring can tell a deaf bot, while slack_sdk reconnects.
+        link: dict[str, str] = {}
+        if deps.socket_connected is not None:
+            link["slack"] = "connected" if deps.socket_connected() else "reconnecting"
         if deps.database.ping():
-            return jsonify(status="ok", database="ok"), 200
-        return jsonify(status="unavailable", database="not answering"), 503
+            return jsonify(status="ok", database="ok", **link), 200
+        return jsonify(status="unavailable", database="not answering", **link), 503

@@ -263,11 +263,28 @@ def test_run_serves_slack_over_socket_mode(tmp_path: Path) -> None:
                 ),
                 timeout=10,
             )
+
+            # The link is reported beside the database; while Slack cannot be reached the
+            # status still follows the database (the contract), the link says "reconnecting".
+            health = f"http://127.0.0.1:{port}/healthz"
+            assert _get_json(health) == {"status": "ok", "database": "ok", "slack": "connected"}
+            standin.fail("apps.connections.open", status=500, times=1_000)
+            standin.socket_drop()
+            deadline = time.monotonic() + 10
+            while _get_json(health).get("slack") != "reconnecting":
+                assert time.monotonic() < deadline, "the dropped link was never noticed"
+                time.sleep(0.05)
+            assert _get_json(health)["status"] == "ok"
         finally:
             process.terminate()
             _, err = process.communicate(timeout=20)
         assert process.returncode == 0, err
         assert "connected to Slack in Socket Mode" in err
+
+
+def _get_json(url: str) -> dict[str, Any]:
+    with urllib.request.urlopen(url, timeout=10) as answer:
+        return json.loads(answer.read())
 
 
 def _announcements(standin: SlackStandIn) -> list[dict[str, Any]]:

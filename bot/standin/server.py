@@ -271,6 +271,10 @@ class SlackStandIn:
         """The app's acknowledgement of an envelope ({"envelope_id", "payload"?}), or None."""
         return self._state.sockets.ack(envelope_id, timeout)
 
+    def socket_drop(self) -> None:
+        """Close every open Socket Mode link from Slack's side, as a network failure would."""
+        self._state.sockets.close_all()
+
     def socket_refresh(self, timeout: float = 10.0) -> None:
         """Ask the connected app to reconnect, as Slack does every few hours."""
         link = self._state.sockets.link(timeout)
