@@ -12,6 +12,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+
 from bot.app import SlaBot, create_app
 from bot.clock import Clock, utc_now
 from bot.heap import freeze_startup_heap
@@ -20,11 +22,13 @@ from bot.runner import prepare
 from bot.server import HttpServer, local_server
 from bot.settings import Settings, load_settings
 from bot.standin import SignedSlackClient, SlackStandIn
+from bot.standin.socket_client import SocketSlackClient
 from storage.outbox import count_pending
 
 SIGNING_SECRET = "local-signing-secret"
 BOT_TOKEN = "xoxb-local-stand-in"
 API_TOKEN = "local-api-token"
+APP_TOKEN = "xapp-1-A0SLABOT-1-local-stand-in"
 
 
 class LocalBot:
@@ -42,6 +46,7 @@ class LocalBot:
         background: bool = True,
         ticker: bool = True,
         freeze_heap: bool = False,
+        socket_mode: bool = False,
     ) -> None:
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         if database_url is None:
@@ -61,6 +66,9 @@ class LocalBot:
         # Benchmarks start the bot as `sla-bot run` does; tests start hundreds of bots in one
         # process, and frozen objects are never collected.
         self.freeze_heap = freeze_heap
+        # Slack's requests arrive over the stand-in's WebSocket instead of signed HTTP posts.
+        self.socket_mode = socket_mode
+        self._socket: SocketModeHandler | None = None
         self.bot: SlaBot | None = None
         self.server: HttpServer | None = None
         self.slack: SignedSlackClient | None = None
@@ -75,6 +83,7 @@ class LocalBot:
                 "DATABASE_URL": self.database_url,
                 "SLA_CONFIG": self.agreement_path,
                 "SLA_API_TOKEN": API_TOKEN,
+                **({"SLACK_APP_TOKEN": APP_TOKEN} if self.socket_mode else {}),
                 **self.extra_env,
             }
         )
@@ -91,9 +100,15 @@ class LocalBot:
         if self.background:
             self.bot.start_background(ticker=self.ticker)
         self.server = local_server(self.bot.web).start()
-        self.slack = SignedSlackClient(
-            f"{self.server.url}/slack/events", SIGNING_SECRET, self.standin
-        )
+        if self.socket_mode:
+            self._socket = SocketModeHandler(self.bot.bolt, app_token=APP_TOKEN)
+            self._socket.connect()
+            self.bot.deps.socket_connected = self._socket.client.is_connected
+            self.slack = SocketSlackClient(self.standin)
+        else:
+            self.slack = SignedSlackClient(
+                f"{self.server.url}/slack/events", SIGNING_SECRET, self.standin
+            )
         if self.freeze_heap:
             freeze_startup_heap()
         return self
@@ -133,6 +148,8 @@ class LocalBot:
 
     def stop(self) -> None:
         """Stop everything this harness started."""
+        if self._socket is not None:
+            self._socket.close()
         if self.server is not None:
             self.server.stop()
         if self.bot is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.harness import API_TOKEN, LocalBot
 
@@ -17,6 +17,9 @@ MARTA = {
     "source": "webinar",
     "reason": "Downloaded 3 guides, score 72",
 }
+
+
+T = TypeVar("T")
 
 
 def post_json(
@@ -71,13 +74,13 @@ def drain(bot: LocalBot, timeout: float = 15.0) -> None:
     assert bot.wait_delivered(timeout), "the outbox still has pending messages"
 
 
-def run_together(*calls: Callable[[], int]) -> list[int]:
+def run_together(*calls: Callable[[], T]) -> list[T]:
     """Start the calls at the same instant in threads (as several processes would); results."""
-    results: list[int] = []
+    results: list[T] = []
     barrier = threading.Barrier(len(calls))
     lock = threading.Lock()
 
-    def run(call: Callable[[], int]) -> None:
+    def run(call: Callable[[], T]) -> None:
         barrier.wait()
         value = call()
         with lock:

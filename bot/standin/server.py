@@ -245,6 +245,7 @@ class SlackStandIn:
         accepts_response_payload: bool = False,
         timeout: float = 10.0,
         after: int = 0,
+        retry_attempt: int = 0,
     ) -> str:
         """Send an envelope (slash_commands, interactive, events_api) over the newest open link.
 
@@ -261,8 +262,8 @@ class SlackStandIn:
                 "type": kind,
                 "payload": payload,
                 "accepts_response_payload": accepts_response_payload,
-                "retry_attempt": 0,
-                "retry_reason": "",
+                "retry_attempt": retry_attempt,
+                "retry_reason": "timeout" if retry_attempt else "",
             }
         )
         return envelope_id
