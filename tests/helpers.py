@@ -18,6 +18,15 @@ MARTA = {
     "reason": "Downloaded 3 guides, score 72",
 }
 
+# What a marketer types into the /sla handoff modal, by block_id.
+HANDOFF_MODAL = {
+    "name": {"value": "Jorge Ibarra"},
+    "company": {"value": "Ferretería Norte"},
+    "email": {"value": "jorge@ferrenorte.mx"},
+    "phone": {"value": "81 5555 0101"},
+    "source": {"value": "contact form"},
+    "reason": {"value": "Asked for a quote for 40 seats"},
+}
 
 T = TypeVar("T")
 

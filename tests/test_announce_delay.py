@@ -11,6 +11,7 @@ from sqlalchemy import select
 from bot.harness import LocalBot
 from bot.render import render_blocks
 from bot.reports import Reports
+from bot.standin import SlackStandIn
 from sla_rules.periods import Period, parse_period
 from storage import leads as repo
 from storage.models import Lead
@@ -38,6 +39,19 @@ def today(reports: Reports) -> Period:
     return found
 
 
+def stepped_bot(standin: SlackStandIn, tmp_path: Path, clock: StepClock) -> LocalBot:
+    """The bot on a clock the test moves; the outbox delivers only when the test says."""
+    return LocalBot(
+        AGREEMENT,
+        standin=standin,
+        database_url=f"sqlite:///{tmp_path / 'delay.db'}",
+        clock=clock,
+        background=False,
+        ticker=False,
+        pace_seconds=0.0,
+    )
+
+
 def announce_seconds(bot: LocalBot) -> dict[int, int | None]:
     assert bot.bot is not None
     with bot.bot.deps.database.reading() as session:
@@ -46,15 +60,7 @@ def announce_seconds(bot: LocalBot) -> dict[int, int | None]:
 
 def test_a_late_announcement_is_counted_as_the_systems_delay(standin, tmp_path: Path) -> None:
     clock = StepClock(START)
-    with LocalBot(
-        AGREEMENT,
-        standin=standin,
-        database_url=f"sqlite:///{tmp_path / 'late.db'}",
-        clock=clock,
-        background=False,
-        ticker=False,
-        pace_seconds=0.05,
-    ) as bot:
+    with stepped_bot(standin, tmp_path, clock) as bot:
         assert bot.bot is not None
         late = lead_number(hand_off(bot, external_id="late", email="late@example.com"))
         clock.now += timedelta(seconds=95)  # Slack was unreachable meanwhile
@@ -81,15 +87,7 @@ def test_a_late_announcement_is_counted_as_the_systems_delay(standin, tmp_path: 
 
 def test_prompt_announcements_add_no_warning_to_the_standup(standin, tmp_path: Path) -> None:
     clock = StepClock(START)
-    with LocalBot(
-        AGREEMENT,
-        standin=standin,
-        database_url=f"sqlite:///{tmp_path / 'prompt.db'}",
-        clock=clock,
-        background=False,
-        ticker=False,
-        pace_seconds=0.05,
-    ) as bot:
+    with stepped_bot(standin, tmp_path, clock) as bot:
         assert bot.bot is not None
         lead = lead_number(hand_off(bot))
         clock.now += timedelta(seconds=2)
@@ -128,15 +126,7 @@ def test_the_claim_notice_says_how_much_of_the_wait_was_slacks(
     standin, tmp_path: Path, wait: int, expected: str
 ) -> None:
     clock = StepClock(START)
-    with LocalBot(
-        AGREEMENT,
-        standin=standin,
-        database_url=f"sqlite:///{tmp_path / 'claim.db'}",
-        clock=clock,
-        background=False,
-        ticker=False,
-        pace_seconds=0.0,
-    ) as bot:
+    with stepped_bot(standin, tmp_path, clock) as bot:
         text = claim_and_redraw(bot, clock, wait, claim_after=30)
     assert expected in text
     assert ("waiting for Slack" in text) == (wait >= 60)

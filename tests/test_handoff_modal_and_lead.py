@@ -9,16 +9,9 @@ import pytest
 from bot.harness import LocalBot
 from bot.render import render_message
 from tests.conftest import EXAMPLES
-from tests.helpers import drain, hand_off, lead_number, wait_announced
+from tests.helpers import HANDOFF_MODAL, drain, hand_off, lead_number, wait_announced
 
-VALUES = {
-    "name": {"value": "Jorge Ibarra"},
-    "company": {"value": "Ferretería Norte"},
-    "email": {"value": "jorge@ferrenorte.mx"},
-    "phone": {"value": "81 5555 0101"},
-    "source": {"value": "contact form"},
-    "reason": {"value": "Asked for a quote for 40 seats"},
-}
+VALUES = HANDOFF_MODAL
 
 
 @pytest.fixture

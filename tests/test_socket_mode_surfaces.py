@@ -11,16 +11,15 @@ from bot.harness import LocalBot
 from bot.render import render_message
 from bot.standin import SlackStandIn
 from tests.conftest import EXAMPLES, PEOPLE
-from tests.helpers import announcements, claim_values, drain, hand_off, lead_number, run_together
-
-MODAL = {
-    "name": {"value": "Jorge Ibarra"},
-    "company": {"value": "Ferretería Norte"},
-    "email": {"value": "jorge@ferrenorte.mx"},
-    "phone": {"value": "81 5555 0101"},
-    "source": {"value": "contact form"},
-    "reason": {"value": "Asked for a quote for 40 seats"},
-}
+from tests.helpers import (
+    HANDOFF_MODAL,
+    announcements,
+    claim_values,
+    drain,
+    hand_off,
+    lead_number,
+    run_together,
+)
 
 
 @pytest.fixture(scope="module")
@@ -63,10 +62,10 @@ def test_a_slash_command_is_acked_and_answered(bot: LocalBot) -> None:
 
 
 def test_the_handoff_modal_answers_in_the_ack(bot: LocalBot) -> None:
-    wrong = {**MODAL, "email": {"value": "jorge at ferrenorte"}}
+    wrong = {**HANDOFF_MODAL, "email": {"value": "jorge at ferrenorte"}}
     answer = bot.slack.view_submission("handoff", wrong, "U0MKT1").json
     assert answer == {"response_action": "errors", "errors": {"email": "is not an email address"}}
-    answer = bot.slack.view_submission("handoff", MODAL, "U0MKT1").json
+    answer = bot.slack.view_submission("handoff", HANDOFF_MODAL, "U0MKT1").json
     assert answer["response_action"] == "update"
     assert "(Jorge Ibarra)" in json.dumps(answer["view"], ensure_ascii=False)
 
