@@ -72,7 +72,7 @@ def parse_args(query: str, content_type: str, raw: bytes) -> dict[str, Any]:
 
 
 class StandInHandler(BaseHTTPRequestHandler):
-    """Routes /api/<method>, /upload/<file_id> and /response/<token>."""
+    """Routes /api/<method>, /upload/<file_id>, /response/<token> and /link/ (Socket Mode)."""
 
     server: StandInHTTPServer
     # Slack keeps connections alive for clients that ask (slack_sdk's urllib does not). On a
