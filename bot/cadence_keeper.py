@@ -17,7 +17,7 @@ from sla_rules.leads import NOT_REACHED, OPEN_STATUSES, status_after
 from storage import cadence as store
 from storage import leads as repo
 from storage.models import Lead, Touch
-from storage.outbox import enqueue
+from storage.outbox import enqueue_thread_note
 
 # The first nudge, then this many reminders; after them the managers are told once.
 MAX_REMINDERS = 3
@@ -76,14 +76,7 @@ class CadenceKeeper:
                 session, lead.id, "closed", now, None, status=lead.status, reason=lead.close_reason
             )
             note = self.messages.closed_note(LeadView.of(lead))
-            enqueue(
-                session,
-                kind="thread",
-                channel=lead.announce_channel,
-                lead_id=lead.id,
-                now=now,
-                payload=note.payload(),
-            )
+            enqueue_thread_note(session, lead, now, note.payload())
             return Refreshed(state, closed=True)
         step = state.next_step
         # Nudges wait for the first touch: until then the response clock's ladder chases it.

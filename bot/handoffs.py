@@ -20,7 +20,7 @@ from sla_rules.escalation import first_step, respond_by, step_due
 from sla_rules.leads import UNCLAIMED, email_key
 from storage import leads as repo
 from storage.models import Lead
-from storage.outbox import enqueue
+from storage.outbox import enqueue, enqueue_thread_note
 from storage.unit_of_work import Database
 
 Outcome = Literal["created", "known", "attached"]
@@ -141,12 +141,5 @@ class Handoffs:
         )
         view = LeadView.of(lead)
         note = self.messages.duplicate_note(view, data.source, data.reason)
-        enqueue(
-            session,
-            kind="thread",
-            channel=lead.announce_channel,
-            lead_id=lead.id,
-            now=now,
-            payload=note.payload(),
-        )
+        enqueue_thread_note(session, lead, now, note.payload())
         return HandoffResult(view, "attached")

@@ -20,7 +20,7 @@ from storage import leads as repo
 from storage.cadence import current_away
 from storage.ledger import record_step
 from storage.models import Lead
-from storage.outbox import enqueue
+from storage.outbox import enqueue, enqueue_thread_note
 from storage.unit_of_work import Database
 
 log = logging.getLogger("sla_bot.sweeper")
@@ -82,8 +82,6 @@ class Sweeper:
         self, session: Session, lead: Lead, step: EscalationStep, due: datetime, now: datetime
     ) -> None:
         view = LeadView.of(lead)
-        channel = lead.announce_channel
-        thread = {"kind": "thread", "channel": channel, "lead_id": lead.id, "now": now}
         if step.reassign:
             self._release(session, lead, now)
         elif step.notify == "owner":
@@ -98,11 +96,12 @@ class Sweeper:
                 )
             else:
                 note = self.messages.remind_unclaimed(view, now)
-                enqueue(session, **thread, payload=note.payload())
+                enqueue_thread_note(session, lead, now, note.payload())
         elif step.notify == "channel":
             if lead.breached_at is None:
                 lead.breached_at = due
-            enqueue(session, **thread, payload=self.messages.breach_thread(view, now).payload())
+            breach = self.messages.breach_thread(view, now)
+            enqueue_thread_note(session, lead, now, breach.payload())
             enqueue(
                 session,
                 kind="post",
@@ -139,14 +138,8 @@ class Sweeper:
         if lead.breached_at is None:
             lead.breached_at = now
         view = LeadView.of(lead)
-        enqueue(
-            session,
-            kind="thread",
-            channel=lead.announce_channel,
-            lead_id=lead.id,
-            now=now,
-            payload=self.messages.released(view, previous, now).payload(),
-        )
+        released = self.messages.released(view, previous, now)
+        enqueue_thread_note(session, lead, now, released.payload())
         enqueue(
             session,
             kind="announce",

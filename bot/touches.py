@@ -16,7 +16,7 @@ from sla_rules.leads import OPEN_STATUSES
 from storage import leads as repo
 from storage.inserts import insert_if_absent
 from storage.models import Touch
-from storage.outbox import enqueue
+from storage.outbox import enqueue_thread_note
 from storage.unit_of_work import Database
 
 TouchOutcome = Literal["logged", "duplicate", "missing", "closed", "not_allowed", "stale"]
@@ -119,14 +119,7 @@ class Touches:
             session.flush()
             view = LeadView.of(lead)
             note = self.messages.thread_note(view, request, first=first, within_sla=within, now=now)
-            enqueue(
-                session,
-                kind="thread",
-                channel=lead.announce_channel,
-                lead_id=lead.id,
-                now=now,
-                payload=note.payload(),
-            )
+            enqueue_thread_note(session, lead, now, note.payload())
             # The closing note (if this touch ended the cadence) follows the touch's own note.
             self.keeper.refresh(session, lead, now, reason=request.reason)
             session.flush()

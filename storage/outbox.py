@@ -10,7 +10,7 @@ from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.inserts import insert_if_absent
-from storage.models import OutboxMessage, PaceSlot
+from storage.models import Lead, OutboxMessage, PaceSlot
 
 PENDING = "pending"
 SENT = "sent"
@@ -43,6 +43,20 @@ def enqueue(
         )
         .returning(table.c.id)
     ).scalar_one()
+
+
+def enqueue_thread_note(
+    session: Session, lead: Lead, now: datetime, payload: dict[str, Any]
+) -> int:
+    """Owe a note in the lead's thread (the worker finds the thread's ts at delivery)."""
+    return enqueue(
+        session,
+        kind="thread",
+        channel=lead.announce_channel,
+        lead_id=lead.id,
+        now=now,
+        payload=payload,
+    )
 
 
 class DueRow(NamedTuple):
