@@ -160,6 +160,66 @@ def seconds_rows(label: str, samples: Sequence[float], every: float) -> list[tup
     return rows
 
 
+def tick_rows(
+    ticks: Sequence[TickRecord], skipped: int, every: float, doing: str, done: str
+) -> list[tuple[str, str, str]]:
+    """How the ticks went: how many, overruns, the longest, and the pace while working."""
+    busy = [t for t in ticks if t.fired]
+    longest = max(t.seconds for t in ticks)
+    return [
+        (f"ticks run (of which {doing})", f"{len(ticks)} ({len(busy)})", "-"),
+        ("scheduled ticks skipped (overran)", f"{skipped}", "0"),
+        ("longest tick (s)", f"{longest:.3f}", f"< {every:g} (the interval)"),
+        (
+            f"mean {doing} tick (s)",
+            f"{sum(t.seconds for t in busy) / len(busy):.3f}" if busy else "-",
+            "-",
+        ),
+        (
+            f"{done} per second while {doing}",
+            f"{sum(t.fired for t in busy) / sum(t.seconds for t in busy):,.0f}" if busy else "-",
+            "-",
+        ),
+    ]
+
+
+def print_profile(profiler: cProfile.Profile | None) -> None:
+    """Print the ticks' 25 costliest calls when --profile asked for them."""
+    if profiler is not None:
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
+        print()
+        print(out.getvalue())
+
+
+def lateness_main(
+    run: Callable[[int, float, float, float, bool], None],
+    argv: Sequence[str] | None,
+    doc: str,
+    each: str,
+    lead_in: float,
+) -> int:
+    """Parse a lateness benchmark's options and run it; exit 0 whether or not the target is met."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--leads", type=int, default=10_000, help=f"leads, {each} each")
+    parser.add_argument("--spread", type=float, default=60.0, help="seconds the dues span")
+    parser.add_argument("--tick", type=float, default=5.0, help="seconds between ticks")
+    parser.add_argument("--lead-in", type=float, default=lead_in, help="seconds before t0")
+    parser.add_argument("--quick", action="store_true", help="1,000 leads over 10 s, --tick 1")
+    parser.add_argument("--profile", action="store_true", help="cProfile the ticks")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.leads, args.spread, args.tick, args.lead_in = 1_000, 10.0, 1.0, 2.0
+    run(
+        max(1, args.leads),
+        max(0.1, args.spread),
+        max(0.05, args.tick),
+        max(0.0, args.lead_in),
+        args.profile,
+    )
+    return 0
+
+
 def run(leads: int, spread: float, every: float, lead_in: float, profile: bool) -> None:
     """Insert the leads, tick through the minute, print lateness against a perfect ticker."""
     agreement = always_agreement()
@@ -190,7 +250,6 @@ def run(leads: int, spread: float, every: float, lead_in: float, profile: bool) 
 
     first = result.steps.get(FIRST_STEP, 0)
     later = sum(n for step, n in result.steps.items() if step != FIRST_STEP)
-    busy = [t for t in ticks if t.fired]
     longest = max(ticks, key=lambda t: t.seconds)
     table = seconds_rows("lateness (outbox created_at - due_at)", result.created, every)
     table += seconds_rows("lateness until tick returned", result.returned, every)
@@ -198,19 +257,7 @@ def run(leads: int, spread: float, every: float, lead_in: float, profile: bool) 
         ("first steps fired (escalation:0)", f"{first:,}", f"{leads:,} expected"),
         ("later steps fired", f"{later:,}", "0 expected in this window"),
         ("ledger rows without their outbox row", f"{result.without_outbox}", "0"),
-        ("ticks run (of which firing)", f"{len(ticks)} ({len(busy)})", "-"),
-        ("scheduled ticks skipped (overran)", f"{skipped}", "0"),
-        ("longest tick (s)", f"{longest.seconds:.3f}", f"< {every:g} (the interval)"),
-        (
-            "mean firing tick (s)",
-            f"{sum(t.seconds for t in busy) / len(busy):.3f}" if busy else "-",
-            "-",
-        ),
-        (
-            "steps per second while firing",
-            f"{sum(t.fired for t in busy) / sum(t.seconds for t in busy):,.0f}" if busy else "-",
-            "-",
-        ),
+        *tick_rows(ticks, skipped, every, "firing", "steps"),
     ]
     print_table(
         f"Ladder lateness: {leads:,} first steps due over {spread:g} s, tick every {every:g} s "
@@ -218,11 +265,7 @@ def run(leads: int, spread: float, every: float, lead_in: float, profile: bool) 
         f"perfect ticker, uniform over [0, {every:g}] s",
         table,
     )
-    if profiler is not None:
-        out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
-        print()
-        print(out.getvalue())
+    print_profile(profiler)
     p99 = percentile(sorted(result.created), 99) if result.created else math.inf
     target = every + TARGET_SLACK_SECONDS
     verdict(
@@ -236,24 +279,7 @@ def run(leads: int, spread: float, every: float, lead_in: float, profile: bool) 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse the options and run the benchmark; exit 0 whether or not the target is met."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--leads", type=int, default=10_000, help="leads, one first step each")
-    parser.add_argument("--spread", type=float, default=60.0, help="seconds the dues span")
-    parser.add_argument("--tick", type=float, default=5.0, help="seconds between ticks")
-    parser.add_argument("--lead-in", type=float, default=4.0, help="seconds before t0")
-    parser.add_argument("--quick", action="store_true", help="1,000 leads over 10 s, --tick 1")
-    parser.add_argument("--profile", action="store_true", help="cProfile the ticks")
-    args = parser.parse_args(argv)
-    if args.quick:
-        args.leads, args.spread, args.tick, args.lead_in = 1_000, 10.0, 1.0, 2.0
-    run(
-        max(1, args.leads),
-        max(0.1, args.spread),
-        max(0.05, args.tick),
-        max(0.0, args.lead_in),
-        args.profile,
-    )
-    return 0
+    return lateness_main(run, argv, __doc__ or "", "one first step", 4.0)
 
 
 if __name__ == "__main__":

@@ -16,12 +16,9 @@ Run: python -m bench.nudge_lateness [--leads 10000] [--spread 60] [--tick 5] [--
 
 from __future__ import annotations
 
-import argparse
 import cProfile
-import io
 import math
 import os
-import pstats
 import random
 import time
 from collections import Counter
@@ -35,7 +32,14 @@ import yaml
 from sqlalchemy import event, insert, select
 from sqlalchemy.orm import DeclarativeBase, Session
 
-from bench.ladder_lateness import RecordingClock, drive, seconds_rows
+from bench.ladder_lateness import (
+    RecordingClock,
+    drive,
+    lateness_main,
+    print_profile,
+    seconds_rows,
+    tick_rows,
+)
 from bench.tick_idle import (
     AGREEMENT,
     bulk_insert,
@@ -275,7 +279,6 @@ def run(leads: int, spread: float, every: float, lead_in: float, profile: bool) 
     first = result.steps.get(f"cadence:{NUDGE_STEP}:nudge:0", 0)
     duplicates = result.ledger_rows - result.leads_nudged
     missing = leads - result.leads_nudged
-    busy = [t for t in ticks if t.fired]
     longest = max(ticks, key=lambda t: t.seconds)
     table = seconds_rows("lateness (outbox created_at - due_at)", result.created, every)
     table += seconds_rows("lateness until committed", result.committed, every)
@@ -287,19 +290,7 @@ def run(leads: int, spread: float, every: float, lead_in: float, profile: bool) 
         ("nudges sent before due", f"{result.early}", "0"),
         ("ledger rows without their outbox row", f"{result.without_outbox}", "0"),
         ("DM outbox rows", f"{result.outbox_dms:,}", f"{leads:,}"),
-        ("ticks run (of which nudging)", f"{len(ticks)} ({len(busy)})", "-"),
-        ("scheduled ticks skipped (overran)", f"{skipped}", "0"),
-        ("longest tick (s)", f"{longest.seconds:.3f}", f"< {every:g} (the interval)"),
-        (
-            "mean nudging tick (s)",
-            f"{sum(t.seconds for t in busy) / len(busy):.3f}" if busy else "-",
-            "-",
-        ),
-        (
-            "nudges per second while nudging",
-            f"{sum(t.fired for t in busy) / sum(t.seconds for t in busy):,.0f}" if busy else "-",
-            "-",
-        ),
+        *tick_rows(ticks, skipped, every, "nudging", "nudges"),
     ]
     print_table(
         f"Nudge lateness: {leads:,} step-{NUDGE_STEP} nudges due over {spread:g} s, tick every "
@@ -307,11 +298,7 @@ def run(leads: int, spread: float, every: float, lead_in: float, profile: bool) 
         f"perfect ticker, uniform over [0, {every:g}] s",
         table,
     )
-    if profiler is not None:
-        out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
-        print()
-        print(out.getvalue())
+    print_profile(profiler)
     p99 = percentile(sorted(result.created), 99) if result.created else math.inf
     target = every + TARGET_SLACK_SECONDS
     exact = result.ledger_rows == leads and duplicates == 0 and missing == 0
@@ -327,24 +314,7 @@ def run(leads: int, spread: float, every: float, lead_in: float, profile: bool) 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse the options and run the benchmark; exit 0 whether or not the target is met."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--leads", type=int, default=10_000, help="leads, one nudge each")
-    parser.add_argument("--spread", type=float, default=60.0, help="seconds the dues span")
-    parser.add_argument("--tick", type=float, default=5.0, help="seconds between ticks")
-    parser.add_argument("--lead-in", type=float, default=6.0, help="seconds before t0")
-    parser.add_argument("--quick", action="store_true", help="1,000 leads over 10 s, --tick 1")
-    parser.add_argument("--profile", action="store_true", help="cProfile the ticks")
-    args = parser.parse_args(argv)
-    if args.quick:
-        args.leads, args.spread, args.tick, args.lead_in = 1_000, 10.0, 1.0, 2.0
-    run(
-        max(1, args.leads),
-        max(0.1, args.spread),
-        max(0.05, args.tick),
-        max(0.0, args.lead_in),
-        args.profile,
-    )
-    return 0
+    return lateness_main(run, argv, __doc__ or "", "one nudge", 6.0)
 
 
 if __name__ == "__main__":
