@@ -31,6 +31,38 @@ API_TOKEN = "local-api-token"
 APP_TOKEN = "xapp-1-A0SLABOT-1-local-stand-in"
 
 
+def post_api(
+    base_url: str,
+    path: str,
+    body: Any,
+    token: str | None = API_TOKEN,
+    raw: bytes | None = None,
+) -> tuple[int, dict[str, Any]]:
+    """POST JSON to a bot's HTTP API; return the status and the decoded answer."""
+    headers = {"Content-Type": "application/json"}
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
+    data = raw if raw is not None else json.dumps(body).encode()
+    request = urllib.request.Request(base_url + path, data=data, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def local_env(standin: SlackStandIn, database_url: str, agreement_path: str) -> dict[str, str]:
+    """The environment a bot runs with when every Slack call goes to the stand-in."""
+    return {
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": standin.api_url,
+        "DATABASE_URL": database_url,
+        "SLA_CONFIG": agreement_path,
+        "SLA_API_TOKEN": API_TOKEN,
+    }
+
+
 class LocalBot:
     """Starts the stand-in, migrates a database, and serves the real bot on a free port."""
 
@@ -77,12 +109,7 @@ class LocalBot:
         """The settings the bot runs with: every Slack call goes to the stand-in."""
         return load_settings(
             {
-                "SLACK_BOT_TOKEN": BOT_TOKEN,
-                "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-                "SLACK_API_URL": self.standin.api_url,
-                "DATABASE_URL": self.database_url,
-                "SLA_CONFIG": self.agreement_path,
-                "SLA_API_TOKEN": API_TOKEN,
+                **local_env(self.standin, self.database_url, self.agreement_path),
                 **({"SLACK_APP_TOKEN": APP_TOKEN} if self.socket_mode else {}),
                 **self.extra_env,
             }
@@ -123,16 +150,7 @@ class LocalBot:
         self, path: str, body: Any, token: str | None = API_TOKEN, raw: bytes | None = None
     ) -> tuple[int, dict[str, Any]]:
         """POST JSON to the bot's HTTP API; return the status and the decoded answer."""
-        headers = {"Content-Type": "application/json"}
-        if token is not None:
-            headers["Authorization"] = f"Bearer {token}"
-        data = raw if raw is not None else json.dumps(body).encode()
-        request = urllib.request.Request(self.url + path, data=data, headers=headers)
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                return response.status, json.loads(response.read())
-        except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read())
+        return post_api(self.url, path, body, token=token, raw=raw)
 
     def wait_delivered(self, timeout: float = 30.0) -> bool:
         """Wait until the outbox owes Slack nothing (every row sent, failed or skipped)."""
