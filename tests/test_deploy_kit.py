@@ -4,7 +4,8 @@ There is no Docker engine where these tests run, so they check what can be check
 one: the pins against pyproject.toml and the installed metadata, the Dockerfile's and compose
 file's wiring as parsed text, the build context against .dockerignore, the image's font and
 health-check commands run here against the same pinned wheels and the running bot, and the
-package data in a wheel built from a copy of the sources.
+package data in a wheel built from a copy of the sources (the slowest test, some 20-30 s:
+pip fetches setuptools for its isolated build). Nothing here is randomised.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import warnings
 import zipfile
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -299,7 +301,8 @@ def test_the_health_check_command_follows_healthz(english_bot: LocalBot) -> None
 # --- .dockerignore and the build context --------------------------------------------------------
 
 
-def dockerignore_patterns() -> list[tuple[bool, re.Pattern[str]]]:
+@cache
+def dockerignore_patterns() -> tuple[tuple[bool, re.Pattern[str]], ...]:
     """The .dockerignore rules in order: (negated, pattern), as Docker reads them."""
     rules: list[tuple[bool, re.Pattern[str]]] = []
     for raw in (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines():
@@ -327,7 +330,7 @@ def dockerignore_patterns() -> list[tuple[bool, re.Pattern[str]]]:
                 regex += re.escape(pattern[index])
                 index += 1
         rules.append((negated, re.compile(regex)))
-    return rules
+    return tuple(rules)
 
 
 def ignored(path: str) -> bool:
