@@ -135,10 +135,10 @@ class RedactingFilter(logging.Filter):
             message = f"{record.msg!s} {record.args!r}"
         record.msg = self.redactor.redact(message)
         record.args = ()
-        if record.exc_info:
+        if record.exc_info and not record.exc_text:
+            # Formatters reuse exc_text when it is set: they print this redacted traceback,
+            # never the exception's own text (the object stays for code that inspects it).
             record.exc_text = logging.Formatter().formatException(record.exc_info)
-        # The exception object itself keeps the unredacted text: no formatter may see it.
-        record.exc_info = None
         if record.exc_text:
             record.exc_text = self.redactor.redact(record.exc_text)
         if record.stack_info:
@@ -181,9 +181,23 @@ def known_secrets(settings: Settings) -> list[str]:
     return [value for value in values if value]
 
 
+class _RedactedJsonFormatter(JsonFormatter):
+    """python-json-logger formats exc_info afresh; this one keeps the redacted exc_text."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The record as one JSON object, its traceback taken from exc_text when set."""
+        exc_info = record.exc_info
+        if record.exc_text:
+            record.exc_info = None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_info = exc_info
+
+
 def json_formatter() -> logging.Formatter:
     """One JSON object per record: time (UTC), level, logger, message, lead, exc_info."""
-    return JsonFormatter(
+    return _RedactedJsonFormatter(
         "%(levelname)s %(name)s %(message)s",
         rename_fields={"levelname": "level", "name": "logger"},
         timestamp="time",
