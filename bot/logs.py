@@ -45,7 +45,7 @@ _BEARER = re.compile(r"(?i)\b(bearer\s+)[^\s'\",}]+")
 _EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+(?:@|%40)[\w-]+(?:\.[\w-]+)+")
 # Calendar dates and times are protected first, so that 2026-12-01 is never taken for a phone.
 _INSTANT = re.compile(
-    r"(?<![\d+])(?<!\d[ ./()-])\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
+    r"(?<![\d+])(?<!\d[ ./()-])(?:19|20|21)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
     r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?(?![\d])"
 )
 # Anything shaped like a phone number: digits in groups, perhaps with + and parentheses.

@@ -250,6 +250,8 @@ def test_ordinary_figures_are_kept(kept: str) -> None:
     assert Redactor(SECRETS).redact(kept) == kept
 
 
+# Two shapes stay readable on purpose: 10.20.30.40 (an address) and 2026-12-01 (a date).
+DATE = re.compile(r"(?:19|20|21)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])")
 PHONES = st.builds(
     lambda plus, groups, sep: ("+" if plus else "") + sep.join(groups),
     st.booleans(),
@@ -257,7 +259,7 @@ PHONES = st.builds(
         lambda groups: 7 <= sum(map(len, groups)) <= 15
     ),
     st.sampled_from([" ", "-", ".", "", " - "]),
-).filter(lambda phone: not IPV4.fullmatch(phone))  # 10.20.30.40 stays readable: an address
+).filter(lambda phone: not IPV4.fullmatch(phone) and not DATE.fullmatch(phone))
 EMAILS = st.builds(
     lambda local, domain, tld: f"{local}@{domain}.{tld}",
     st.text(string.ascii_letters + string.digits + "._+-", min_size=1, max_size=20),
@@ -284,6 +286,22 @@ def test_a_contact_detail_or_token_anywhere_in_text_is_redacted(
     if "@" not in secret and not secret.startswith("x"):
         digits = re.sub(r"\D", "", secret)
         assert digits not in re.sub(r"\D", "", redacted) or len(digits) < 7
+
+
+ANY_TEXT = st.text(st.characters(blacklist_categories=["Cs"]), max_size=40)
+
+
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None)
+@given(
+    ANY_TEXT,
+    st.one_of(PHONES, EMAILS, TOKENS),
+    ANY_TEXT,
+    st.sampled_from([" ", ": ", "\n", ", ", " (", "=", "\t"]),
+)
+def test_a_contact_detail_or_token_beside_digits_and_any_unicode_is_redacted(
+    before: str, secret: str, after: str, gap: str
+) -> None:
+    assert secret not in Redactor().redact(before + gap + secret + gap + after)
 
 
 @settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
