@@ -8,6 +8,7 @@ from types import FrameType
 
 from bot.app import SlaBot, create_app
 from bot.heap import freeze_startup_heap
+from bot.logs import configure_from_settings
 from bot.server import HttpServer
 from bot.settings import Settings
 from sla_rules.agreement import Agreement, load_agreement
@@ -34,6 +35,8 @@ def prepare(settings: Settings) -> tuple[Agreement, Database]:
 
 def run(settings: Settings) -> None:
     """Start the bot and serve until stopped."""
+    # Before anything connects: LOG_FORMAT applies, and the secrets are known to the redaction.
+    configure_from_settings(settings)
     agreement, database = prepare(settings)
     bot: SlaBot = create_app(settings, agreement, database=database)
     server = HttpServer(bot.web, port=settings.port)

@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+LOG_FORMATS = ("text", "json")
 
 # What to put in each variable, told to the person whose start failed.
 HINTS: dict[str, str] = {
@@ -27,6 +28,9 @@ HINTS: dict[str, str] = {
     "PORT": "a port number between 1 and 65535, such as 3000",
     "SLA_TICK_SECONDS": "a number of seconds greater than 0, such as 5",
     "LOG_LEVEL": "one of " + ", ".join(LOG_LEVELS),
+    "LOG_FORMAT": "text (one readable line per record) or json (one JSON object per line)",
+    "SLA_HEALTH_OUTBOX_MAX_AGE_SECONDS": "a number of seconds greater than 0, such as 300: "
+    "/healthz answers 503 once a due message has waited longer",
 }
 
 
@@ -51,6 +55,9 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, ge=1, le=65535)
     sla_tick_seconds: float = Field(default=5, gt=0)
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    # Five minutes is the whole response SLA: an announcement that late is already an incident.
+    sla_health_outbox_max_age_seconds: float = Field(default=300, gt=0)
 
     @field_validator(
         "slack_bot_token",
@@ -72,6 +79,15 @@ class Settings(BaseSettings):
         if level not in LOG_LEVELS:
             raise ValueError("unknown level")
         return level
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _known_format(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip().lower()
+            if value not in LOG_FORMATS:
+                raise ValueError("unknown format")
+        return value
 
     @field_validator("database_url")
     @classmethod

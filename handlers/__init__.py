@@ -7,7 +7,17 @@ from typing import TYPE_CHECKING
 from flask import Flask
 from slack_bolt import App
 
-from handlers import actions, api, cadence_actions, commands, errors, events, http, views
+from handlers import (
+    actions,
+    api,
+    cadence_actions,
+    commands,
+    errors,
+    events,
+    health,
+    http,
+    views,
+)
 
 if TYPE_CHECKING:
     from bot.deps import Deps
@@ -23,3 +33,4 @@ def register(bolt: App, web: Flask, deps: Deps) -> None:
     views.register(bolt, deps)
     http.register(web, bolt, deps)
     api.register(web, deps)
+    health.register(web, deps)

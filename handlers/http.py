@@ -1,10 +1,10 @@
-"""The HTTP routes Slack and the platform call: /slack/events and /healthz."""
+"""The HTTP route Slack calls: /slack/events (health and metrics are in handlers/health.py)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, request
 from slack_bolt import App
 from slack_bolt.adapter.flask import SlackRequestHandler
 
@@ -13,20 +13,9 @@ if TYPE_CHECKING:
 
 
 def register(web: Flask, bolt: App, deps: Deps) -> None:
-    """Route Slack's requests to Bolt and answer health checks."""
+    """Route Slack's requests to Bolt."""
     slack = SlackRequestHandler(bolt)
 
     @web.post("/slack/events")
     def slack_events() -> Response:
         return slack.handle(request)
-
-    @web.get("/healthz")
-    def healthz() -> tuple[Response, int]:
-        # The status follows the database only (the contract); in Socket Mode the link is
-        # reported beside it, so monitoring can tell a deaf bot, while slack_sdk reconnects.
-        link: dict[str, str] = {}
-        if deps.socket_connected is not None:
-            link["slack"] = "connected" if deps.socket_connected() else "reconnecting"
-        if deps.database.ping():
-            return jsonify(status="ok", database="ok", **link), 200
-        return jsonify(status="unavailable", database="not answering", **link), 503

@@ -14,6 +14,8 @@ READ_ONLY_OPTION = "sla_read_only"
 # connection at once; SQLAlchemy's default of 5 (+10) made them queue for one.
 POOL_SIZE = 20
 POOL_OVERFLOW = 20
+# Every engine is made with hide_parameters: an error's text would otherwise carry the SQL
+# parameters (a lead's email and phone) into the log.
 
 
 def normalize_url(url: str) -> str:
@@ -37,10 +39,16 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     url = normalize_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        options = {"pool_pre_ping": True, "pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW}
+        options = {
+            "pool_pre_ping": True,
+            "pool_size": POOL_SIZE,
+            "max_overflow": POOL_OVERFLOW,
+            "hide_parameters": True,
+        }
         return create_engine(url, **(options | kwargs))
     memory = parsed.database in (None, "", ":memory:")
     options: dict[str, Any] = {
+        "hide_parameters": True,
         "connect_args": {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
     }
     if memory:

@@ -267,7 +267,13 @@ def test_run_serves_slack_over_socket_mode(tmp_path: Path) -> None:
             # The link is reported beside the database; while Slack cannot be reached the
             # status still follows the database (the contract), the link says "reconnecting".
             health = f"http://127.0.0.1:{port}/healthz"
-            assert _get_json(health) == {"status": "ok", "database": "ok", "slack": "connected"}
+            answer = _get_json(health)
+            assert {key: answer[key] for key in ("status", "database", "slack", "problems")} == {
+                "status": "ok",
+                "database": "ok",
+                "slack": "connected",
+                "problems": [],
+            }
             standin.fail("apps.connections.open", status=500, times=1_000)
             standin.socket_drop()
             deadline = time.monotonic() + 10
