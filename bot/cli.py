@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from sqlalchemy.exc import OperationalError
 
 from bot.catalogue import Catalogue
-from bot.logs import configure_logging
+from bot.logs import configure_logging, known_secrets
 from bot.render import plain
 from bot.settings import SettingsError, load_settings
 from bot.summary import summary_lines, title
@@ -65,7 +65,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     # warnings and errors belong beside them.
     level = settings.log_level_number
     quiet = args.command in ("demo", "import")
-    configure_logging(max(level, logging.WARNING) if quiet else level)
+    configure_logging(
+        max(level, logging.WARNING) if quiet else level,
+        fmt=settings.log_format,
+        secrets=known_secrets(settings),
+    )
     if args.command == "check":
         return check(args.file or settings.sla_config)
     if args.command == "demo":

@@ -381,12 +381,8 @@ def test_sla_bot_run_writes_redacted_json_lines(tmp_path: Path) -> None:
             _, err = process.communicate(timeout=20)
     assert process.returncode == 0, err[-2000:]
     raw = [line for line in err.splitlines() if line.strip()]
-    # bot/cli.py sets text logging up before it imports the runner (matplotlib logs at DEBUG
-    # on import); from the runner's set-up on, every line is JSON. The coordinator switches
-    # the CLI to configure_from_settings, after which this index is 0.
-    first = next(n for n, line in enumerate(raw) if line.startswith("{"))
-    assert all("matplotlib" in line for line in raw[:first]), raw[:first]
-    lines = [json.loads(line) for line in raw[first:]]
+    # The CLI sets logging up from the settings before anything else logs: every line is JSON.
+    lines = [json.loads(line) for line in raw]
     messages = [line["message"] for line in lines]
     assert any(m.startswith("serving Slack (HTTP mode)") for m in messages)
     assert any(m.startswith("Sending a request - url:") for m in messages)  # DEBUG was on
