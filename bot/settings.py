@@ -27,6 +27,7 @@ HINTS: dict[str, str] = {
     "PORT": "a port number between 1 and 65535, such as 3000",
     "SLA_TICK_SECONDS": "a number of seconds greater than 0, such as 5",
     "LOG_LEVEL": "one of " + ", ".join(LOG_LEVELS),
+    "SLACK_DELIVERY_TIMEOUT": "seconds to wait for Slack's answer to one message, such as 15",
 }
 
 
@@ -51,6 +52,8 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, ge=1, le=65535)
     sla_tick_seconds: float = Field(default=5, gt=0)
     log_level: str = "INFO"
+    # Seconds the outbox waits for Slack's answer to one call (its leases are five times that).
+    slack_delivery_timeout: float = Field(default=15, gt=0, le=120)
 
     @field_validator(
         "slack_bot_token",
