@@ -32,7 +32,8 @@ class Pending:
     kind: str
     channel: str
     lead_id: int | None
-    payload: dict[str, Any]
+    # As stored: normally a dict, but a bad row may hold any JSON (the builder then fails).
+    payload: Any
     # Whether an earlier try of this row has an unknown outcome (it may already be in Slack).
     in_doubt: bool = False
     lookups: int = 0
@@ -136,7 +137,8 @@ def _chart_call(
     session: Session, message: Pending, charts: ChartMaker | None
 ) -> SlackCall | NotYet | None:
     """Upload the standup's chart into the post's thread once the post has its ts."""
-    post = session.get(OutboxMessage, message.payload.get("after"))
+    after = message.payload.get("after")
+    post = session.get(OutboxMessage, after) if isinstance(after, int) else None
     if charts is None or post is None or post.status in ("failed", "skipped", "dead"):
         return None
     if post.status != "sent" or not post.ts:

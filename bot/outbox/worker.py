@@ -231,7 +231,7 @@ class OutboxWorker:
                         due.kind,
                         due.channel,
                         due.lead_id,
-                        dict(rows[due.id].payload),
+                        rows[due.id].payload,
                         in_doubt=due.in_doubt,
                         lookups=rows[due.id].lookups,
                         attempts=rows[due.id].attempts,
