@@ -401,9 +401,10 @@ def _page(
     try:
         limit = int(args.get("limit") or 100)
         start = int(str(args.get("cursor") or "0").removeprefix("off:"))
-    except ValueError:
+    except (TypeError, ValueError):
         return err("invalid_cursor" if args.get("cursor") else "invalid_limit")
     limit = max(1, min(limit, 999))
+    start = max(0, start)
     page = found[start : start + limit]
     more = start + limit < len(found)
     with_metadata = _flag(args.get("include_all_metadata"))
@@ -442,7 +443,7 @@ def conversations_history(state: StandInState, args: dict[str, Any]) -> Reply:
                 and (not m.thread_ts or m.thread_ts == m.ts)
                 and _in_window(m.ts, args)
             ]
-    except ValueError:
+    except (TypeError, ValueError):
         return err("invalid_ts_oldest")
     found.sort(key=lambda m: float(m.ts), reverse=True)
     paged = _page(state, found, args)
@@ -476,7 +477,7 @@ def conversations_replies(state: StandInState, args: dict[str, Any]) -> Reply:
                 and m.ts != parent.ts
                 and _in_window(m.ts, args)
             ]
-    except ValueError:
+    except (TypeError, ValueError):
         return err("invalid_ts_oldest")
     replies.sort(key=lambda m: float(m.ts))
     paged = _page(state, [parent, *replies], args)
