@@ -164,6 +164,9 @@ class OutboxMessage(Base):
     # leaves it set, and the next try looks the message up in Slack before posting again.
     in_doubt: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     lookups: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Tries that failed for a reason of the row's own (not Slack's): enough of them and the
+    # row is set aside, however long an outage made it wait before.
+    faults: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class PaceSlot(Base):

@@ -186,14 +186,24 @@ def release(session: Session, ids: Sequence[int], *, in_doubt: bool = False) -> 
 
 
 def retry_later(
-    session: Session, ids: Sequence[int], due_at: datetime, error: str, *, in_doubt: bool = False
+    session: Session,
+    ids: Sequence[int],
+    due_at: datetime,
+    error: str,
+    *,
+    in_doubt: bool = False,
+    fault: bool = False,
 ) -> None:
-    """Count a failed attempt and try again at due_at; in_doubt: Slack may have the message."""
+    """Count a failed attempt and try again at due_at.
+
+    in_doubt: Slack may have the message; fault: the failure was the row's own, not Slack's.
+    """
     session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id.in_(ids))
         .values(
             attempts=OutboxMessage.attempts + 1,
+            faults=OutboxMessage.faults + (1 if fault else 0),
             due_at=due_at,
             lease_until=None,
             error=error[:300],
@@ -276,6 +286,7 @@ def bury(session: Session, ids: Sequence[int], error: str, now: datetime) -> Non
         .values(
             status=DEAD,
             attempts=OutboxMessage.attempts + 1,
+            faults=OutboxMessage.faults + 1,
             error=error[:300],
             lease_until=None,
             sent_at=now,

@@ -273,3 +273,19 @@ def test_no_payload_escapes_the_delivery_or_stops_the_next_row(
     assert row.lease_until is None
     if row.status == "pending":  # counted and postponed, never picked again at once
         assert row.attempts == 1 or row.due_at > row.created_at
+
+
+def test_tries_lost_to_a_slack_outage_do_not_count_towards_setting_a_row_aside(standin) -> None:
+    with LocalBot(
+        AGREEMENT, standin=standin, background=False, ticker=False, pace_seconds=0.05
+    ) as bot:
+        assert bot.bot is not None
+        poison = add_poisonous_lead(bot)
+        with bot.bot.deps.database.unit_of_work() as session:
+            session.execute(update(OutboxMessage).values(attempts=40))  # a long outage
+        bot.bot.deps.outbox.deliver_once()
+        [row] = rows(bot).values()
+        assert (row.lead_id, row.status, row.faults, row.attempts) == (poison, "pending", 1, 41)
+        deliver_until_quiet(bot)
+        [row] = [r for r in rows(bot).values() if r.kind == "announce"]
+        assert (row.status, row.faults) == ("dead", MAX_ATTEMPTS)

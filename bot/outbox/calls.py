@@ -38,6 +38,7 @@ class Pending:
     in_doubt: bool = False
     lookups: int = 0
     attempts: int = 0
+    faults: int = 0
     created_at: datetime | None = None
 
 

@@ -16,8 +16,8 @@ from storage import outbox as box
 
 log = logging.getLogger("sla_bot.outbox")
 
-# Tries before a row that fails on its own account is set aside; Slack's own refusals are
-# "failed" at once and its outages are retried without limit.
+# Failed tries of a row's own (faults) before it is set aside; Slack's refusals are "failed"
+# at once and its outages are retried without limit (they count attempts, not faults).
 MAX_ATTEMPTS = 5
 # The kind of the managers' notice: a notice that itself dies is not notified again.
 NOTICE_KIND = "dead_notice"
@@ -35,7 +35,7 @@ def describe(error: BaseException) -> str:
 
 def log_failure(row: Pending, error: BaseException) -> None:
     """Log the first failure of a row with its stack (frames only), later ones in one line."""
-    if row.attempts == 0:
+    if row.faults == 0:
         stack = "".join(traceback.format_tb(error.__traceback__))
         log.error(
             "outbox row %d (%s) failed: %s\n%s", row.id, row.kind, describe(error), stack.rstrip()
@@ -45,7 +45,7 @@ def log_failure(row: Pending, error: BaseException) -> None:
             "outbox row %d (%s) failed again (try %d): %s",
             row.id,
             row.kind,
-            row.attempts + 1,
+            row.faults + 1,
             describe(error),
         )
 
@@ -54,7 +54,7 @@ def notice_text(cat: Catalogue, row: Pending) -> str:
     """The managers' DM about a dead row: the lead's short ID and what could not be sent."""
     kind = row.kind if cat.has(f"outbox.kind.{row.kind}") else "other"
     what = cat.t(f"outbox.kind.{kind}", channel=row.channel)
-    attempts = row.attempts + 1
+    attempts = row.faults + 1
     if row.lead_id is None:
         return cat.t("outbox.dead.other", what=what, attempts=attempts, row=row.id)
     return cat.t(
@@ -72,7 +72,9 @@ def bury(
 ) -> list[int]:
     """Mark a row dead and owe each manager one DM about it (in the same transaction)."""
     box.bury(session, [row.id], error, now)
-    log.error("outbox row %d (%s) set aside after %d tries", row.id, row.kind, row.attempts + 1)
+    log.error(
+        "outbox row %d (%s) set aside after %d failed tries", row.id, row.kind, row.faults + 1
+    )
     if row.kind == NOTICE_KIND:
         return []  # no notices about notices: a manager's DM that keeps dying must not loop
     text = notice_text(cat, row)

@@ -163,15 +163,21 @@ class Delivery:
         now = self.clock()
         with self.database.unit_of_work() as session:
             for row in rows:
-                if row.attempts + 1 >= dead_letters.MAX_ATTEMPTS:
+                if row.faults + 1 >= dead_letters.MAX_ATTEMPTS:
                     dead_letters.bury(session, row, reason, now, self.messages.cat, self.managers)
                 else:
                     box.retry_later(
-                        session, [row.id], now + backoff(row.attempts), reason, in_doubt=in_doubt
+                        session,
+                        [row.id],
+                        now + backoff(row.faults),
+                        reason,
+                        in_doubt=in_doubt,
+                        fault=True,
                     )
 
     def _send_and_record(self, call: SlackCall) -> None:
         rows = call.messages
+        # chat.update is idempotent and files cannot be looked up: only posts are searched for.
         doubted = call.method == "chat.postMessage" and any(m.in_doubt for m in rows)
         if doubted and self._settled_by_lookup(call):
             return

@@ -70,6 +70,9 @@ class OutboxWorker:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        # Held while a pass leases and hands its groups to the pool: deliver_once then sees
+        # every leased group among those in flight, never one leased but not yet submitted.
+        self._pass = threading.Lock()
         self._in_flight: dict[str, Future[None]] = {}
         self._pool: ThreadPoolExecutor | None = None
 
@@ -108,7 +111,8 @@ class OutboxWorker:
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                started = len(self._submit_all(self._lease_groups()))
+                with self._pass:
+                    started = len(self._submit_all(self._lease_groups()))
             except Exception:  # the loop must outlive a database hiccup; the rows stay pending
                 log.exception("outbox pass failed; retrying")
                 started = 0
@@ -135,11 +139,13 @@ class OutboxWorker:
         Deliveries the background loop has in flight are awaited first, so that what was
         owed when this was called has been tried when it returns.
         """
-        with self._lock:
+        with self._pass, self._lock:
             running = list(self._in_flight.values())
         wait(running)
-        groups = self._lease_groups()
-        wait(self._submit_all(groups))
+        with self._pass:
+            groups = self._lease_groups()
+            futures = self._submit_all(groups)
+        wait(futures)
         return len(groups)
 
     def _submit_all(self, groups: list[list[Pending]]) -> list[Future[None]]:
@@ -235,6 +241,7 @@ class OutboxWorker:
                         in_doubt=due.in_doubt,
                         lookups=rows[due.id].lookups,
                         attempts=rows[due.id].attempts,
+                        faults=rows[due.id].faults,
                         created_at=rows[due.id].created_at,
                     )
                     for due in group

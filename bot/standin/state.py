@@ -178,6 +178,8 @@ class StandInState:
     def reset(self) -> None:
         """Forget every message, call, fault and id, keeping only the added users."""
         with self.lock:
+            for hold in getattr(self, "holds", []):
+                hold.release()  # answers held for the old workspace go now
             self.calls: list[RecordedCall] = []
             self.messages: dict[tuple[str, str], StoredMessage] = {}
             self.dms: dict[str, str] = {}

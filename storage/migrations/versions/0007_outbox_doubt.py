@@ -1,4 +1,5 @@
-"""Outbox rows whose last try has an unknown outcome, and how often they were looked up.
+"""Outbox rows whose last try has an unknown outcome, how often they were looked up, and how
+often they failed for a reason of their own (dead letters).
 
 Revision ID: 0007
 Revises: 0006
@@ -24,9 +25,13 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("lookups", sa.Integer(), nullable=False, server_default=sa.text("0"))
         )
+        batch.add_column(
+            sa.Column("faults", sa.Integer(), nullable=False, server_default=sa.text("0"))
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("outbox") as batch:
+        batch.drop_column("faults")
         batch.drop_column("lookups")
         batch.drop_column("in_doubt")
