@@ -3,10 +3,12 @@
 The stand-in stores the post at once and holds its answer past the delivery client's timeout
 (1 s here): the bot cannot know whether Slack has the message, so before trying again it
 looks for the outbox ID in the message metadata and adopts the post it finds.
+The metadata property test runs SLA_FUZZ_EXAMPLES examples (default 200).
 """
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from tests.helpers import announcements, hand_off, lead_number, wait_announced
 
 AGREEMENT = EXAMPLES / "agreement.en.yaml"
 QUICK = {"SLACK_DELIVERY_TIMEOUT": "1"}
+FUZZ_EXAMPLES = int(os.environ.get("SLA_FUZZ_EXAMPLES", "200"))
 
 
 def outbox(bot: LocalBot) -> list[OutboxMessage]:
@@ -176,7 +179,7 @@ METADATA = st.recursive(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None)
 @given(
     metadata=METADATA
     | st.fixed_dictionaries({"event_type": st.just(EVENT_TYPE), "event_payload": METADATA})
