@@ -87,7 +87,7 @@ def create_app(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,
         retry_handlers=[],
-        timeout=15,
+        timeout=settings.slack_delivery_timeout,
     )
     bolt = App(
         client=client,
@@ -107,7 +107,11 @@ def create_app(
         cases.messages,
         clock,
         pace_seconds=pace_seconds,
+        # A lease outlives a whole delivery: the lookup of an unknown try (up to four calls)
+        # and the post, each bounded by the client's timeout.
+        lease_seconds=5 * settings.slack_delivery_timeout + 1,
         charts=cases.burn_up,
+        managers=agreement.slack.managers,
     )
     my_leads = MyLeads(database, agreement, catalogue, clock)
     home = HomeTab(

@@ -31,6 +31,7 @@ HINTS: dict[str, str] = {
     "LOG_FORMAT": "text (one readable line per record) or json (one JSON object per line)",
     "SLA_HEALTH_OUTBOX_MAX_AGE_SECONDS": "a number of seconds greater than 0, such as 300: "
     "/healthz answers 503 once a due message has waited longer",
+    "SLACK_DELIVERY_TIMEOUT": "seconds to wait for Slack's answer to one message, such as 15",
 }
 
 
@@ -58,6 +59,8 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
     # Five minutes is the whole response SLA: an announcement that late is already an incident.
     sla_health_outbox_max_age_seconds: float = Field(default=300, gt=0)
+    # Seconds the outbox waits for Slack's answer to one call (its leases are five times that).
+    slack_delivery_timeout: float = Field(default=15, gt=0, le=120)
 
     @field_validator(
         "slack_bot_token",

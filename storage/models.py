@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -159,6 +160,13 @@ class OutboxMessage(Base):
     ts: Mapped[str | None] = mapped_column(String(32))
     error: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Set when a try is leased, cleared on a definite answer: a crash or a timeout mid-call
+    # leaves it set, and the next try looks the message up in Slack before posting again.
+    in_doubt: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    lookups: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Tries that failed for a reason of the row's own (not Slack's): enough of them and the
+    # row is set aside, however long an outage made it wait before.
+    faults: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class PaceSlot(Base):

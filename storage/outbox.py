@@ -16,6 +16,9 @@ PENDING = "pending"
 SENT = "sent"
 FAILED = "failed"
 SKIPPED = "skipped"
+# Set aside after failing MAX_ATTEMPTS times for a reason of its own (not Slack's refusal):
+# it no longer blocks its lead's later messages, and managers are told.
+DEAD = "dead"
 
 
 def enqueue(
@@ -66,12 +69,20 @@ class DueRow(NamedTuple):
     kind: str
     channel: str
     lead_id: int | None
+    # Read before the lease sets the flag again: whether an earlier try's outcome is unknown.
+    in_doubt: bool
 
 
 def due_messages(session: Session, now: datetime, limit: int) -> list[DueRow]:
     """Pending messages that are due and not leased by a live worker, oldest first."""
     rows = session.execute(
-        select(OutboxMessage.id, OutboxMessage.kind, OutboxMessage.channel, OutboxMessage.lead_id)
+        select(
+            OutboxMessage.id,
+            OutboxMessage.kind,
+            OutboxMessage.channel,
+            OutboxMessage.lead_id,
+            OutboxMessage.in_doubt,
+        )
         .where(
             OutboxMessage.status == PENDING,
             OutboxMessage.due_at <= now,
@@ -80,7 +91,7 @@ def due_messages(session: Session, now: datetime, limit: int) -> list[DueRow]:
         .order_by(OutboxMessage.id)
         .limit(limit)
     ).all()
-    return [DueRow(*row) for row in rows]
+    return [DueRow(*row[:4], bool(row[4])) for row in rows]
 
 
 def messages_by_id(session: Session, ids: Sequence[int]) -> dict[int, OutboxMessage]:
@@ -136,7 +147,11 @@ def hold_slot(session: Session, key: str, until: datetime) -> None:
 
 
 def lease(session: Session, ids: Sequence[int], now: datetime, until: datetime) -> bool:
-    """Lease messages to this worker; False if another worker took any of them first."""
+    """Lease messages to this worker; False if another worker took any of them first.
+
+    The lease marks the rows in doubt durably before any call leaves: a crash or a timeout
+    from here on leaves the flag set, and the next try looks for the message in Slack first.
+    """
     result = session.execute(
         update(OutboxMessage)
         .where(
@@ -144,7 +159,7 @@ def lease(session: Session, ids: Sequence[int], now: datetime, until: datetime) 
             OutboxMessage.status == PENDING,
             or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now),
         )
-        .values(lease_until=until)
+        .values(lease_until=until, in_doubt=True)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == len(ids)
@@ -155,42 +170,57 @@ def mark_sent(session: Session, ids: Sequence[int], ts: str | None, now: datetim
     session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id.in_(ids))
-        .values(status=SENT, ts=ts, sent_at=now, lease_until=None)
+        .values(status=SENT, ts=ts, sent_at=now, lease_until=None, in_doubt=False)
         .execution_options(synchronize_session=False)
     )
 
 
-def release(session: Session, ids: Sequence[int]) -> None:
-    """Give messages back untouched (the channel was rate limited)."""
+def release(session: Session, ids: Sequence[int], *, in_doubt: bool = False) -> None:
+    """Give messages back (rate limited, or never tried); in_doubt: an older try is unsettled."""
     session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id.in_(ids))
-        .values(lease_until=None)
+        .values(lease_until=None, in_doubt=in_doubt)
         .execution_options(synchronize_session=False)
     )
 
 
-def retry_later(session: Session, ids: Sequence[int], due_at: datetime, error: str) -> None:
-    """Count a failed attempt and try again at due_at."""
+def retry_later(
+    session: Session,
+    ids: Sequence[int],
+    due_at: datetime,
+    error: str,
+    *,
+    in_doubt: bool = False,
+    fault: bool = False,
+) -> None:
+    """Count a failed attempt and try again at due_at.
+
+    in_doubt: Slack may have the message; fault: the failure was the row's own, not Slack's.
+    """
     session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id.in_(ids))
         .values(
             attempts=OutboxMessage.attempts + 1,
+            faults=OutboxMessage.faults + (1 if fault else 0),
             due_at=due_at,
             lease_until=None,
             error=error[:300],
+            in_doubt=in_doubt,
         )
         .execution_options(synchronize_session=False)
     )
 
 
-def postpone(session: Session, ids: Sequence[int], due_at: datetime) -> None:
+def postpone(
+    session: Session, ids: Sequence[int], due_at: datetime, *, in_doubt: bool = False
+) -> None:
     """Try again later without counting a failed attempt (the message waits for another)."""
     session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id.in_(ids))
-        .values(due_at=due_at, lease_until=None)
+        .values(due_at=due_at, lease_until=None, in_doubt=in_doubt)
         .execution_options(synchronize_session=False)
     )
 
@@ -200,7 +230,7 @@ def give_up(session: Session, ids: Sequence[int], error: str, now: datetime) -> 
     session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id.in_(ids))
-        .values(status=FAILED, error=error[:300], lease_until=None, sent_at=now)
+        .values(status=FAILED, error=error[:300], lease_until=None, sent_at=now, in_doubt=False)
         .execution_options(synchronize_session=False)
     )
 
@@ -210,7 +240,7 @@ def skip(session: Session, ids: Sequence[int], now: datetime) -> None:
     session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id.in_(ids))
-        .values(status=SKIPPED, lease_until=None, sent_at=now)
+        .values(status=SKIPPED, lease_until=None, sent_at=now, in_doubt=False)
         .execution_options(synchronize_session=False)
     )
 
@@ -230,3 +260,80 @@ def count_pending(session: Session) -> int:
         )
         or 0
     )
+
+
+def lookup_later(session: Session, ids: Sequence[int], due_at: datetime, error: str) -> None:
+    """Looking the message up in Slack failed: count it, stay in doubt, look again at due_at."""
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids))
+        .values(
+            lookups=OutboxMessage.lookups + 1,
+            due_at=due_at,
+            lease_until=None,
+            error=error[:300],
+            in_doubt=True,
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+def bury(session: Session, ids: Sequence[int], error: str, now: datetime) -> None:
+    """Set aside messages that keep failing on their own account (dead letters)."""
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids))
+        .values(
+            status=DEAD,
+            attempts=OutboxMessage.attempts + 1,
+            faults=OutboxMessage.faults + 1,
+            error=error[:300],
+            lease_until=None,
+            sent_at=now,
+            in_doubt=False,
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+def count_dead(session: Session) -> int:
+    """How many messages were set aside as dead letters (for /healthz and /metrics)."""
+    return (
+        session.scalar(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == DEAD)
+        )
+        or 0
+    )
+
+
+class DeadRow(NamedTuple):
+    """A dead letter as an operator sees it: no payload, so no contact data."""
+
+    id: int
+    kind: str
+    channel: str
+    lead_id: int | None
+    attempts: int
+    error: str | None
+    created_at: datetime
+    dead_at: datetime | None
+
+
+def dead_rows(session: Session, limit: int = 20) -> list[DeadRow]:
+    """The newest dead letters first (for /healthz and operators)."""
+    rows = session.execute(
+        select(
+            OutboxMessage.id,
+            OutboxMessage.kind,
+            OutboxMessage.channel,
+            OutboxMessage.lead_id,
+            OutboxMessage.attempts,
+            OutboxMessage.error,
+            OutboxMessage.created_at,
+            OutboxMessage.sent_at,
+        )
+        .where(OutboxMessage.status == DEAD)
+        .order_by(OutboxMessage.id.desc())
+        .limit(limit)
+    ).all()
+    return [DeadRow(*row) for row in rows]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -32,7 +32,14 @@ class Pending:
     kind: str
     channel: str
     lead_id: int | None
-    payload: dict[str, Any]
+    # As stored: normally a dict, but a bad row may hold any JSON (the builder then fails).
+    payload: Any
+    # Whether an earlier try of this row has an unknown outcome (it may already be in Slack).
+    in_doubt: bool = False
+    lookups: int = 0
+    attempts: int = 0
+    faults: int = 0
+    created_at: datetime | None = None
 
 
 @dataclass
@@ -131,8 +138,9 @@ def _chart_call(
     session: Session, message: Pending, charts: ChartMaker | None
 ) -> SlackCall | NotYet | None:
     """Upload the standup's chart into the post's thread once the post has its ts."""
-    post = session.get(OutboxMessage, message.payload.get("after"))
-    if charts is None or post is None or post.status in ("failed", "skipped"):
+    after = message.payload.get("after")
+    post = session.get(OutboxMessage, after) if isinstance(after, int) else None
+    if charts is None or post is None or post.status in ("failed", "skipped", "dead"):
         return None
     if post.status != "sent" or not post.ts:
         return NOT_YET
@@ -146,3 +154,33 @@ def _chart_call(
         "title": title,
     }
     return SlackCall("files_upload_v2", args, [message])
+
+
+# Slack message metadata naming the outbox rows a post delivers: after a crash or a timeout
+# the worker finds the post by it in the channel's history instead of posting it twice.
+EVENT_TYPE = "sla_bot_outbox"
+
+
+def tagged(call: SlackCall) -> SlackCall:
+    """The call with its outbox IDs in the message's metadata (posts only; see EVENT_TYPE)."""
+    if call.method != "chat.postMessage":
+        return call
+    payload: dict[str, Any] = {"outbox_id": call.ids[0]}
+    if len(call.ids) > 1:
+        payload["outbox_ids"] = call.ids
+    args = {**call.args, "metadata": {"event_type": EVENT_TYPE, "event_payload": payload}}
+    return SlackCall(call.method, args, call.messages, call.announces, call.thread_root_of)
+
+
+def tag_ids(message: dict[str, Any]) -> list[int]:
+    """The outbox IDs a message from Slack's history carries in its metadata, if ours."""
+    metadata = message.get("metadata")
+    if not isinstance(metadata, dict) or metadata.get("event_type") != EVENT_TYPE:
+        return []
+    payload = metadata.get("event_payload")
+    if not isinstance(payload, dict):
+        return []
+    ids = payload.get("outbox_ids", [payload.get("outbox_id")])
+    if not isinstance(ids, list):
+        return []
+    return [i for i in ids if isinstance(i, int) and not isinstance(i, bool)]

@@ -24,6 +24,17 @@ from bot.standin.web_api import METHODS, Reply, err, ratelimited, receive_upload
 _JSON_FIELDS = ("blocks", "view", "attachments", "files", "metadata")
 
 
+# A hold nobody releases still ends, so a test's stand-in can stop.
+HOLD_LIMIT_SECONDS = 300.0
+
+
+def _channels_of(args: dict[str, Any], reply: Reply) -> tuple[str | None, ...]:
+    """The channel a call names, and the one Slack resolved it to (a user ID's DM)."""
+    named = args.get("channel") or args.get("channel_id")
+    resolved = reply.body.get("channel") if isinstance(reply.body, dict) else None
+    return tuple(c if isinstance(c, str) else None for c in (named, resolved))
+
+
 class StandInHTTPServer(ThreadingHTTPServer):
     """A threading server whose handlers share one StandInState."""
 
@@ -146,9 +157,13 @@ class StandInHandler(BaseHTTPRequestHandler):
         state.record(RecordedCall(method, args, reply.status, arrived, reply.body, headers))
         # The work is done before the delay, so a client timing out still leaves its effect,
         # exactly the situation that makes blind retries post twice on the real Slack.
-        pause = state.delay_for(method)
+        channels = _channels_of(args, reply)
+        pause = state.delay_for(method, channels)
         if pause > 0:
             time.sleep(pause)
+        hold = state.take_hold(method, channels)
+        if hold is not None:
+            hold.released.wait(hold.seconds if hold.seconds is not None else HOLD_LIMIT_SECONDS)
         self._send(reply)
 
     def _upload_args(self, file_id: str, content_type: str, raw: bytes) -> dict[str, Any]:

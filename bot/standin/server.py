@@ -10,7 +10,7 @@ from typing import Any, Self
 
 from bot.standin import response_urls
 from bot.standin.http_handler import StandInHTTPServer
-from bot.standin.state import DEFAULT_TZ, Fault, RecordedCall, StandInState
+from bot.standin.state import DEFAULT_TZ, Fault, Hold, RecordedCall, StandInState
 from bot.standin.users import add_user, make_user
 
 
@@ -205,13 +205,41 @@ class SlackStandIn:
         with self._state.mutating():
             self._state.faults[method] = Fault(status, times, retry_after, code)
 
-    def delay(self, method: str | None, seconds: float) -> None:
-        """Answer method (None: every method) `seconds` late; 0 removes the delay."""
+    def delay(self, method: str | None, seconds: float, channel: str | None = None) -> None:
+        """Answer method (None: every method), optionally only in one channel, `seconds` late.
+
+        The call takes effect at once; only its answer waits. 0 removes the delay.
+        """
         with self._state.mutating():
             if seconds > 0:
-                self._state.delays[method] = seconds
+                self._state.delays[(method, channel)] = seconds
             else:
-                self._state.delays.pop(method, None)
+                self._state.delays.pop((method, channel), None)
+
+    def hold(
+        self,
+        method: str | None,
+        channel: str | None = None,
+        times: int | None = 1,
+        seconds: float | None = None,
+    ) -> Hold:
+        """Take the next `times` calls (None: all) but hold their answers until released.
+
+        The effect happens (a post is stored) and the client waits: for `seconds`, or until
+        `release()`, or forever if it gives up first, as after a crash or a client timeout.
+        A DM posted to a user ID matches both the user ID and the DM's channel ID.
+        """
+        hold = Hold(method, channel, times, seconds)
+        with self._state.mutating():
+            self._state.holds.append(hold)
+        return hold
+
+    def release_holds(self) -> None:
+        """Let every held answer go (the clients that gave up are gone already)."""
+        with self._state.mutating():
+            for hold in self._state.holds:
+                hold.release()
+            self._state.holds.clear()
 
     def rate_limit_per_channel(self, per_second: float | None) -> None:
         """Simulate Slack's per-channel chat.postMessage limit (None disables it)."""

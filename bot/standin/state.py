@@ -21,7 +21,9 @@ UPLOAD_METHOD = "upload"
 RESPONSE_URL_METHOD = "response_url"
 DEFAULT_TZ = "America/Mexico_City"
 
-# A fixed epoch keeps ts values deterministic across runs; 10-digit seconds keep them sortable.
+# Message ts follow the wall clock, as Slack's do, so `oldest`/`latest` in conversations.history
+# mean what they mean on Slack; each is at least a step after the last, so they stay unique
+# and increasing. Trigger ids keep a fixed epoch.
 _TS_EPOCH = 1_700_000_000
 _TS_STEP_MICROS = 100
 
@@ -61,6 +63,8 @@ class StoredMessage:
     user: str | None = None
     files: list[str] = field(default_factory=list)
     edits: int = 0
+    # Slack message metadata ({"event_type", "event_payload"}), shown only when asked for.
+    metadata: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """Return a detached dict copy so callers cannot mutate server state."""
@@ -74,6 +78,7 @@ class StoredMessage:
             "ephemeral": self.user is not None,
             "files": list(self.files),
             "edits": self.edits,
+            "metadata": copy.deepcopy(self.metadata),
         }
 
 
@@ -118,6 +123,33 @@ class ResponseUrl:
 
 
 @dataclass
+class Hold:
+    """Calls whose effect happens at once but whose answer waits until released (or never).
+
+    What a crash or a client timeout in the middle of a call looks like from Slack's side.
+    """
+
+    method: str | None
+    channel: str | None
+    remaining: int | None
+    seconds: float | None
+    released: threading.Event = field(default_factory=threading.Event)
+    held: int = 0
+
+    def matches(self, method: str, channels: tuple[str | None, ...]) -> bool:
+        """Whether a call to method in one of channels is held by this."""
+        if self.remaining is not None and self.remaining <= 0:
+            return False
+        if self.method is not None and self.method != method:
+            return False
+        return self.channel is None or self.channel in channels
+
+    def release(self) -> None:
+        """Let every held answer (and any later one) go."""
+        self.released.set()
+
+
+@dataclass
 class Fault:
     """A pending injected failure for one method."""
 
@@ -146,6 +178,8 @@ class StandInState:
     def reset(self) -> None:
         """Forget every message, call, fault and id, keeping only the added users."""
         with self.lock:
+            for hold in getattr(self, "holds", []):
+                hold.release()  # answers held for the old workspace go now
             self.calls: list[RecordedCall] = []
             self.messages: dict[tuple[str, str], StoredMessage] = {}
             self.dms: dict[str, str] = {}
@@ -157,11 +191,12 @@ class StandInState:
             self.triggers: dict[str, float] = {}
             self.used_triggers: set[str] = set()
             self.faults: dict[str, Fault] = {}
-            self.delays: dict[str | None, float] = {}
+            self.delays: dict[tuple[str | None, str | None], float] = {}
+            self.holds: list[Hold] = []
             self.per_channel_rate: float | None = None
             self.last_post_at: dict[str, float] = {}
             self.rate_limited_count = 0
-            self._ts_counter = itertools.count(1)
+            self._last_ts_micros = 0
             self._id_counter = itertools.count(1)
             self._bump()
 
@@ -179,9 +214,11 @@ class StandInState:
                 self._bump()
 
     def next_ts(self) -> str:
-        """Return a unique, increasing Slack-style message timestamp."""
-        micros = next(self._ts_counter) * _TS_STEP_MICROS
-        return f"{_TS_EPOCH + micros // 1_000_000}.{micros % 1_000_000:06d}"
+        """Return a unique, increasing Slack-style message timestamp (from the wall clock)."""
+        with self.lock:
+            micros = max(time.time_ns() // 1_000, self._last_ts_micros + _TS_STEP_MICROS)
+            self._last_ts_micros = micros
+        return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
 
     def next_id(self, prefix: str) -> str:
         """Return a unique Slack-style object id such as V0000007."""
@@ -203,10 +240,23 @@ class StandInState:
                 del self.faults[method]
             return fault
 
-    def delay_for(self, method: str) -> float:
-        """Seconds to hold the answer to method (a per-method delay beats the global one)."""
+    def delay_for(self, method: str, channels: tuple[str | None, ...] = ()) -> float:
+        """Seconds to hold the answer to method (the most specific delay set wins)."""
+        keys = [(name, c) for c in channels if c for name in (method, None)]
+        keys += [(method, None), (None, None)]
         with self.lock:
-            return self.delays.get(method, self.delays.get(None, 0.0))
+            return next((self.delays[key] for key in keys if key in self.delays), 0.0)
+
+    def take_hold(self, method: str, channels: tuple[str | None, ...]) -> Hold | None:
+        """The hold this call's answer waits on, if any (counting it)."""
+        with self.mutating():
+            for hold in self.holds:
+                if not hold.released.is_set() and hold.matches(method, channels):
+                    hold.held += 1
+                    if hold.remaining is not None:
+                        hold.remaining -= 1
+                    return hold
+            return None
 
     def post_is_rate_limited(self, channel: str) -> bool:
         """Whether a chat.postMessage to channel now breaks the simulated per-channel limit."""

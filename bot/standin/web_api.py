@@ -65,7 +65,7 @@ def _resolve_channel(state: StandInState, channel: Any) -> str | None:
     return channel
 
 
-def _message_object(msg: StoredMessage) -> dict[str, Any]:
+def _message_object(msg: StoredMessage, with_metadata: bool = False) -> dict[str, Any]:
     body: dict[str, Any] = {
         "type": "message",
         "user": BOT_USER_ID,
@@ -78,7 +78,25 @@ def _message_object(msg: StoredMessage) -> dict[str, Any]:
     }
     if msg.thread_ts:
         body["thread_ts"] = msg.thread_ts
+    if msg.files:
+        body["files"] = [{"id": file_id} for file_id in msg.files]
+    if with_metadata and msg.metadata is not None:
+        body["metadata"] = msg.metadata
     return body
+
+
+def _checked_metadata(args: dict[str, Any]) -> tuple[dict[str, Any] | None, Reply | None]:
+    """Slack's message metadata: an object with an event_type string and an event_payload."""
+    metadata = args.get("metadata")
+    if metadata is None or metadata == "":
+        return None, None
+    if (
+        not isinstance(metadata, dict)
+        or not isinstance(metadata.get("event_type"), str)
+        or not isinstance(metadata.get("event_payload"), dict)
+    ):
+        return None, err("invalid_metadata_format")
+    return {"event_type": metadata["event_type"], "event_payload": metadata["event_payload"]}, None
 
 
 def _checked_blocks(args: dict[str, Any]) -> Reply | None:
@@ -110,6 +128,9 @@ def chat_post_message(state: StandInState, args: dict[str, Any]) -> Reply:
         return err("no_text")
     if (problem := _checked_blocks(args)) is not None:
         return problem
+    metadata, problem = _checked_metadata(args)
+    if problem is not None:
+        return problem
     msg = state.add_message(
         StoredMessage(
             channel=channel,
@@ -117,6 +138,7 @@ def chat_post_message(state: StandInState, args: dict[str, Any]) -> Reply:
             text=str(args.get("text") or ""),
             blocks=args.get("blocks") or [],
             thread_ts=args.get("thread_ts"),
+            metadata=metadata,
         )
     )
     state.note_post(channel)
@@ -368,6 +390,105 @@ def apps_connections_open(state: StandInState, args: dict[str, Any]) -> Reply:
     return ok(url=f"{ws_base}{LINK_PATH}?ticket={ticket}")
 
 
+def _flag(value: Any) -> bool:
+    return str(value).lower() in ("1", "true")
+
+
+def _page(
+    state: StandInState, found: list[StoredMessage], args: dict[str, Any]
+) -> Reply | tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Slice found (already in Slack's order) by limit and cursor, as Slack paginates."""
+    try:
+        limit = int(args.get("limit") or 100)
+        start = int(str(args.get("cursor") or "0").removeprefix("off:"))
+    except (TypeError, ValueError):
+        return err("invalid_cursor" if args.get("cursor") else "invalid_limit")
+    limit = max(1, min(limit, 999))
+    start = max(0, start)
+    page = found[start : start + limit]
+    more = start + limit < len(found)
+    with_metadata = _flag(args.get("include_all_metadata"))
+    with state.lock:
+        messages = [_message_object(m, with_metadata) for m in page]
+    return messages, {
+        "has_more": more,
+        "response_metadata": {"next_cursor": f"off:{start + limit}" if more else ""},
+    }
+
+
+def _in_window(ts: str, args: dict[str, Any]) -> bool:
+    """Whether ts lies between oldest and latest (inclusive only when asked)."""
+    inclusive = _flag(args.get("inclusive"))
+    value = float(ts)
+    oldest, latest = args.get("oldest"), args.get("latest")
+    if oldest not in (None, "") and (
+        value < float(oldest) or (value == float(oldest) and not inclusive)
+    ):
+        return False
+    return latest in (None, "") or value < float(latest) or (value == float(latest) and inclusive)
+
+
+def conversations_history(state: StandInState, args: dict[str, Any]) -> Reply:
+    """A channel's top-level messages, newest first, within oldest/latest, paginated."""
+    channel = _resolve_channel(state, args.get("channel"))
+    if channel is None:
+        return err("channel_not_found")
+    try:
+        with state.lock:
+            found = [
+                m
+                for m in state.messages.values()
+                if m.channel == channel
+                and m.user is None
+                and (not m.thread_ts or m.thread_ts == m.ts)
+                and _in_window(m.ts, args)
+            ]
+    except (TypeError, ValueError):
+        return err("invalid_ts_oldest")
+    found.sort(key=lambda m: float(m.ts), reverse=True)
+    paged = _page(state, found, args)
+    if isinstance(paged, Reply):
+        return paged
+    messages, extra = paged
+    return ok(
+        messages=messages, pin_count=0, channel_actions_ts=None, channel_actions_count=0, **extra
+    )
+
+
+def conversations_replies(state: StandInState, args: dict[str, Any]) -> Reply:
+    """A thread: its parent first, then the replies oldest first, paginated."""
+    channel = _resolve_channel(state, args.get("channel"))
+    if channel is None:
+        return err("channel_not_found")
+    parent_ts = args.get("ts")
+    if not parent_ts:
+        return _missing("ts")
+    parent = state.find_message(channel, str(parent_ts))
+    if parent is None or parent.user is not None:
+        return err("thread_not_found")
+    try:
+        with state.lock:
+            replies = [
+                m
+                for m in state.messages.values()
+                if m.channel == channel
+                and m.user is None
+                and m.thread_ts == parent.ts
+                and m.ts != parent.ts
+                and _in_window(m.ts, args)
+            ]
+    except (TypeError, ValueError):
+        return err("invalid_ts_oldest")
+    replies.sort(key=lambda m: float(m.ts))
+    paged = _page(state, [parent, *replies], args)
+    if isinstance(paged, Reply):
+        return paged
+    messages, extra = paged
+    if messages and messages[0]["ts"] == parent.ts:
+        messages[0].update(reply_count=len(replies), thread_ts=parent.ts)
+    return ok(messages=messages, **extra)
+
+
 Handler = Callable[[StandInState, dict[str, Any]], Reply]
 
 METHODS: dict[str, Handler] = {
@@ -377,6 +498,8 @@ METHODS: dict[str, Handler] = {
     "chat.update": chat_update,
     "chat.postEphemeral": chat_post_ephemeral,
     "conversations.open": conversations_open,
+    "conversations.history": conversations_history,
+    "conversations.replies": conversations_replies,
     "views.open": views_open,
     "views.publish": views_publish,
     "views.update": views_update,
