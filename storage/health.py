@@ -9,11 +9,7 @@ from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from storage.models import Lead, OutboxMessage
-from storage.outbox import PENDING
-
-# The status helper h4's outbox gives a row that kept failing (dead-lettered); a plain string
-# here so that this module reads it before and after that change lands.
-DEAD = "dead"
+from storage.outbox import DEAD, PENDING
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,10 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from bot import metrics
 from bot.clock import Clock
 from bot.lead_messages import LeadMessages
+from bot.logs import lead_context
 from bot.outbox import dead_letters
 from bot.outbox.calls import ChartMaker, NotYet, Pending, SlackCall, build_call, tagged
 from bot.outbox.lookup import LookupFailed, find_posted
@@ -92,6 +94,14 @@ class Delivery:
 
     def deliver(self, group: Sequence[Pending]) -> None:
         """Deliver one leased group; an unexpected error counts a failed try on its rows."""
+        lead = group[0].lead_id if len(group) == 1 else None
+        if lead is None:
+            self._deliver(group)
+            return
+        with lead_context(lead):
+            self._deliver(group)
+
+    def _deliver(self, group: Sequence[Pending]) -> None:
         call, healthy = self._build(group)
         if not healthy:
             return
@@ -165,6 +175,7 @@ class Delivery:
             for row in rows:
                 if row.faults + 1 >= dead_letters.MAX_ATTEMPTS:
                     dead_letters.bury(session, row, reason, now, self.messages.cat, self.managers)
+                    metrics.dead_lettered(row.kind)
                 else:
                     box.retry_later(
                         session,
@@ -188,12 +199,14 @@ class Delivery:
         now = self.clock()
         with self.database.unit_of_work() as session:
             if outcome.ok:
+                metrics.delivered(call.method)
                 box.mark_sent(session, ids, outcome.ts, now)
                 record(session, call, outcome.ts, now)
                 # Space the channel's next message from when Slack took this one, not from
                 # when this one was leased: a slow answer must not bunch two posts together.
                 box.hold_slot(session, self._key(call), now + self.pace)
             elif outcome.retry_after is not None:
+                metrics.rate_limited(call.method)
                 box.release(session, ids)
                 box.hold_slot(
                     session, self._key(call), now + timedelta(seconds=outcome.retry_after)
@@ -202,6 +215,7 @@ class Delivery:
                     "Slack rate-limited %s; waiting %.0fs", call.method, outcome.retry_after
                 )
             elif outcome.transient:
+                metrics.delivery_failed(call.method, outcome.error)
                 tries = rows[0].attempts
                 box.retry_later(
                     session, ids, now + backoff(tries), outcome.error, in_doubt=outcome.unknown
@@ -215,6 +229,7 @@ class Delivery:
                     backoff(tries),
                 )
             else:
+                metrics.delivery_failed(call.method, outcome.error)
                 box.give_up(session, ids, outcome.error, now)
                 log.error(
                     "Slack refused %s to %s for good: %s",
