@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Callable
-from datetime import datetime, timedelta
 from functools import wraps
 from typing import TYPE_CHECKING, Any
 
@@ -48,15 +47,6 @@ def require_token(deps: Deps) -> Callable[[ApiView], ApiView]:
     return decorate
 
 
-# A CRM's clock may run a little ahead of ours; beyond this, the time is a mistake.
-CLOCK_SKEW = timedelta(minutes=5)
-
-
-def too_far_ahead(moment: datetime | None, now: datetime) -> bool:
-    """Tell whether a client-given time lies further in the future than clock skew explains."""
-    return moment is not None and moment > now + CLOCK_SKEW
-
-
 def error(status: int, message: str, **extra: Any) -> tuple[Response, int]:
     """A JSON error answer."""
     return jsonify(error=message, **extra), status
@@ -72,11 +62,9 @@ def register(web: Flask, deps: Deps) -> None:
         body = request.get_json(silent=True, force=True)
         if body is None:
             return error(400, "The body is not valid JSON.")
-        data, errors = parse_handoff(body, ENGLISH)
+        data, errors = parse_handoff(body, ENGLISH, now=deps.clock())
         if data is not None and not data.external_id:
             data, errors = None, {"external_id": ENGLISH.t("input.required")}
-        if data is not None and too_far_ahead(data.handed_off_at, deps.clock()):
-            data, errors = None, {"handed_off_at": ENGLISH.t("input.in_future")}
         if data is None:
             return error(422, "Some fields are missing or invalid.", fields=errors)
         result = deps.handoffs.hand_off(data, via="api")
