@@ -28,6 +28,11 @@ def _blank_to_none(value: Any) -> Any:
         # PostgreSQL refuses NUL in text; refusing it here keeps both databases alike.
         if "\x00" in value:
             raise ValueError("has_nul")
+        # JSON may carry a lone surrogate (\ud800) that no database can store.
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("not_unicode") from None
         value = " ".join(value.split())
         return value or None
     return value
@@ -109,6 +114,7 @@ _VALUE_ERRORS = {
     "in_future",
     "not_datetime",
     "has_nul",
+    "not_unicode",
 }
 
 

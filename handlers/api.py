@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Blueprint, Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from bot.api_body import BodyError, read_json
 from bot.catalogue import Catalogue
 from bot.handoff_input import parse_handoff
 
@@ -59,9 +60,10 @@ def register(web: Flask, deps: Deps) -> None:
     @api.post("/handoffs")
     @require_token(deps)
     def create_handoff() -> tuple[Response, int]:
-        body = request.get_json(silent=True, force=True)
-        if body is None:
-            return error(400, "The body is not valid JSON.")
+        try:
+            body = read_json(request.stream, request.content_length)
+        except BodyError as refused:
+            return error(refused.status, refused.message)
         data, errors = parse_handoff(body, ENGLISH, now=deps.clock())
         if data is not None and not data.external_id:
             data, errors = None, {"external_id": ENGLISH.t("input.required")}
@@ -75,9 +77,10 @@ def register(web: Flask, deps: Deps) -> None:
     @api.post("/counts")
     @require_token(deps)
     def record_count() -> tuple[Response, int]:
-        body = request.get_json(silent=True, force=True)
-        if body is None:
-            return error(400, "The body is not valid JSON.")
+        try:
+            body = read_json(request.stream, request.content_length)
+        except BodyError as refused:
+            return error(refused.status, refused.message)
         if not isinstance(body, dict):
             return error(
                 422,
@@ -92,13 +95,16 @@ def register(web: Flask, deps: Deps) -> None:
             for f in body
             if f not in ("metric", "value", "date", "mode")
         }
-        if missing or unknown:
-            return error(422, "Some fields are missing or invalid.", fields={**missing, **unknown})
-        metric = str(body["metric"])
-        day = body.get("date")
-        result = deps.counts.goals.record(
-            metric, body["value"], None if day is None else str(day), str(body["mode"]), None
-        )
+        not_text = {
+            f: ENGLISH.t("input.not_text")
+            for f in ("metric", "date", "mode")
+            if f in body and not isinstance(body[f], str) and not (f == "date" and body[f] is None)
+        }
+        if missing or unknown or not_text:
+            fields = {**missing, **unknown, **not_text}
+            return error(422, "Some fields are missing or invalid.", fields=fields)
+        metric, day = body["metric"], body.get("date")
+        result = deps.counts.goals.record(metric, body["value"], day, body["mode"], None)
         if result.refusal is not None:
             reason = deps.counts.refusal(result, metric, ENGLISH)
             return error(422, "The count was refused.", fields={result.field or "body": reason})
