@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
-# Nothing this bot counts happened before this century (documented in the README's API section).
+# Nothing this bot counts happened before this century; a CRM's "no date" is year 1.
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 # A sender's clock may run a little ahead of ours; beyond this, the time is a mistake.
 CLOCK_SKEW = timedelta(minutes=5)

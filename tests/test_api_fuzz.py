@@ -331,3 +331,43 @@ def test_zz_report_the_fuzz_counts(capsys: pytest.CaptureFixture[str]) -> None:
     with capsys.disabled():
         print(f"\nAPI fuzz: bodies tried {dict(TRIED)}, 5xx seen {dict(SERVER_ERRORS)}")
     assert sum(SERVER_ERRORS.values()) == 0
+
+
+# -- the same parser behind /sla record -------------------------------------------------------
+
+
+@pytest.fixture
+def slack_bot(standin: Any) -> Iterator[LocalBot]:
+    with LocalBot(EXAMPLES / "agreement.en.yaml", standin=standin, ticker=False) as running:
+        yield running
+
+
+@pytest.mark.parametrize(
+    ("words", "answer"),
+    [
+        ("record visits --5", "The value must be a whole number, such as 120."),
+        ("record visits ²", "The value must be a whole number, such as 120."),
+        ("record visits 1e30", "The value must be a whole number, such as 120."),
+        ("record visits -5", "The value cannot be negative."),
+        ("record visits 99999999999", "The value is too large"),
+        ("record visits " + "9" * 5000, "The value is too large"),
+    ],
+)
+def test_record_command_names_what_is_wrong(
+    slack_bot: LocalBot, tracebacks: Tracebacks, words: str, answer: str
+) -> None:
+    before = rows(slack_bot)
+    [reply] = slack_bot.slack.slash_command(words, user_id="U0MKT1").replies()
+    assert reply["text"].startswith(answer), reply["text"]
+    assert rows(slack_bot) == before
+    assert not tracebacks.records, [r.getMessage() for r in tracebacks.records]
+
+
+def test_record_command_answers_in_spanish(standin: Any, tracebacks: Tracebacks) -> None:
+    with LocalBot(EXAMPLES / "acuerdo.es.yaml", standin=standin, ticker=False) as bot:
+        ask = bot.slack.slash_command
+        [reply] = ask("registrar visitas --5", user_id="U0MKT1").replies()
+        assert reply["text"] == "El valor debe ser un número entero, como 120."
+        [reply] = ask("registrar visitas 3000000000", user_id="U0MKT1").replies()
+        assert reply["text"].startswith("El valor es demasiado grande")
+    assert not tracebacks.records
