@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,8 +25,10 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from bot.blocks import escape
+from bot.cadence_messages import CadenceMessages
 from bot.catalogue import Catalogue
 from bot.harness import LocalBot
+from bot.ladder_messages import LadderMessages
 from bot.lead_messages import LeadMessages
 from bot.lead_view import LeadView
 from storage.models import Lead
@@ -255,7 +258,9 @@ def test_every_lead_message_builder_escapes_every_field(
 ) -> None:
     from zoneinfo import ZoneInfo
 
-    messages = LeadMessages(Catalogue("en"), ZoneInfo("America/Mexico_City"), timedelta(minutes=5))
+    zone, cat = ZoneInfo("America/Mexico_City"), Catalogue("en")
+    messages = LeadMessages(cat, zone, timedelta(minutes=5))
+    ladder, cadence = LadderMessages(cat, zone), CadenceMessages(cat, zone)
     lead = view_of(
         name=name,
         company=company or None,
@@ -274,6 +279,15 @@ def test_every_lead_message_builder_escapes_every_field(
         messages.thread_root(lead),
         messages.owner_dm(lead, now),
         messages.duplicate_note(lead, source, reason),
+        ladder.remind_owner(lead, now),
+        ladder.remind_unclaimed(lead, now),
+        ladder.breach_thread(lead, now),
+        ladder.breach_channel(lead, now),
+        ladder.managers(lead, now),
+        ladder.released(lead, owner, now),
+        cadence.nudge(lead, 2, 12, "email", now, ["call: no answer"], 0, now),
+        cadence.managers_overdue(lead, 3),
+        cadence.closed_note(replace(lead, status="disqualified", close_reason=reason or None)),
     ]
     for reply in replies:
         assert not raw_markers(reply.payload()), reply.payload()
