@@ -157,6 +157,10 @@ def test_hostile_lead_data_reaches_no_field_of_any_message(bot: LocalBot) -> Non
         "calc <!channel>",
         "report <!channel>",
         "report speed month",
+        "report speed <@U0EVIL>",
+        "goals <!channel>",
+        "away until <!channel>",
+        "owners <#C0EVIL>",
         "report depth month",
         "<!channel> please",
     ):
