@@ -26,9 +26,19 @@ class Reply:
         return {"text": self.text, "blocks": self.blocks}
 
 
-def escape(text: str) -> str:
+class Escaped(str):
+    """Text escape() already made inert: escaping it again leaves it as it is."""
+
+    __slots__ = ()
+
+
+def escape(text: str) -> Escaped:
     """Make outside text inert in mrkdwn: no <!channel> pings, no fake links or mentions."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # The one definition of Slack's escaping (& < > only); an Escaped value passes through, so
+    # text escaped at the root (LeadView.shown) is never shown with a doubled &amp;.
+    if isinstance(text, Escaped):
+        return text
+    return Escaped(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
 
 
 def truncate(text: str, limit: int) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.blocks import Block, Reply, actions, button, context, escape, section
+from bot.blocks import Block, Reply, actions, button, context, section
 from bot.catalogue import Catalogue
 from bot.formatting import local_time
 from bot.lead_view import LeadView
@@ -59,8 +59,9 @@ class CadenceMessages:
         now: datetime,
     ) -> Reply:
         """The owner's DM when a touch falls due (or is overdue): who, how, what so far."""
+        lead = lead.shown()
         cat = self.cat
-        who = escape(lead.name) + (f" ({escape(lead.company)})" if lead.company else "")
+        who = lead.name + (f" ({lead.company})" if lead.company else "")
         title = cat.t(
             "cadence.nudge_title",
             step=step,
@@ -76,12 +77,8 @@ class CadenceMessages:
                 + title
             )
         contact = [
-            cat.t(
-                "lead.contact_email", email=escape(lead.email) if lead.email else cat.t("lead.none")
-            ),
-            cat.t(
-                "lead.contact_phone", phone=escape(lead.phone) if lead.phone else cat.t("lead.none")
-            ),
+            cat.t("lead.contact_email", email=lead.email if lead.email else cat.t("lead.none")),
+            cat.t("lead.contact_phone", phone=lead.phone if lead.phone else cat.t("lead.none")),
         ]
         so_far = list(history) or [cat.t("cadence.nothing_yet")]
         touch_buttons = [
@@ -113,22 +110,24 @@ class CadenceMessages:
 
     def managers_overdue(self, lead: LeadView, overdue: int) -> Reply:
         """The managers' one notice once the reminders are spent."""
+        lead = lead.shown()
         text = self.cat.t(
             "cadence.managers",
             owner=lead.owner_id,
             count=overdue,
             id=lead.short_id,
-            name=escape(lead.name),
+            name=lead.name,
         )
         return Reply(text=text, blocks=[section(text)])
 
     def closed_note(self, lead: LeadView) -> Reply:
         """The lead thread's note when the cadence ends (Marketing reads the reason here)."""
+        lead = lead.shown()
         cat = self.cat
         reason = (
             cat.t(f"cadence.reason_{lead.close_reason}")
             if (lead.close_reason in DISQUALIFY_REASONS)
-            else (escape(lead.close_reason) if lead.close_reason else "—")
+            else (lead.close_reason if lead.close_reason else "—")
         )
         text = cat.t(
             f"cadence.closed_{lead.status}",

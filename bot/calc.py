@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.blocks import Reply, text_reply
+from bot.blocks import Reply, escape, text_reply
 from bot.catalogue import Catalogue
 from bot.goal_messages import GoalMessages
 from bot.goals import GoalBook
@@ -47,13 +47,15 @@ class Calculator:
             name, _, value = word.partition("=")
             key = ARGUMENTS.get(name.strip().lower())
             if key is None:
-                return text_reply(self.cat.t("calc.unknown_argument", argument=name[:40]))
+                return text_reply(self.cat.t("calc.unknown_argument", argument=escape(name[:40])))
             try:
                 inputs[key] = float(value.replace(",", ""))
             except ValueError:
                 return text_reply(
                     self.cat.t(
-                        "calc.bad_argument", argument=name[:40], reason=self.cat.t("input.invalid")
+                        "calc.bad_argument",
+                        argument=escape(name[:40]),
+                        reason=self.cat.t("input.invalid"),
                     )
                 )
             what_if = True

@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from sla_rules.agreement import Agreement, Goal
 from sla_rules.business_clock import BusinessClock
+from sla_rules.counts import check_count, parse_count
 from sla_rules.progress import Progress, month_bounds, progress, reached_milestones
 from storage import goals as store
 from storage.unit_of_work import Database
@@ -20,6 +22,7 @@ Refusal = Literal[
     "not_reported",
     "not_whole",
     "negative",
+    "too_large",
     "bad_date",
     "future_date",
     "closed_month",
@@ -133,11 +136,9 @@ class GoalBook:
             return RecordResult(refusal="not_reported", field="metric")
         if mode not in ("add", "set"):
             return RecordResult(refusal="bad_mode", field="mode")
-        number = _whole(value)
-        if number is None:
-            return RecordResult(refusal="not_whole", field="value")
-        if number < 0:
-            return RecordResult(refusal="negative", field="value")
+        number = parse_count(value)
+        if isinstance(number, str):
+            return RecordResult(refusal=number, field="value")
         today = self.today()
         if day_text is None:
             day = today
@@ -159,16 +160,28 @@ class GoalBook:
         checked = self.check(metric, value, day_text, mode, user_id)
         if checked.refusal is not None or checked.day is None or checked.value is None:
             return checked
-        with self.database.unit_of_work() as session:
-            total = store.record_count(
-                session,
-                metric,
-                checked.day,
-                checked.value,
-                add=mode == "add",
-                by=user_id,
-                now=self.clock(),
-            )
+        add = mode == "add"
+        try:
+            with self.database.unit_of_work() as session:
+                if add:
+                    # Adding may outgrow the column even when each value fits: refuse first.
+                    known = store.reported_by_day(session, metric, checked.day, checked.day)
+                    if isinstance(check_count(known.get(checked.day, 0) + checked.value), str):
+                        raise _TotalTooLarge
+                total = store.record_count(
+                    session,
+                    metric,
+                    checked.day,
+                    checked.value,
+                    add=add,
+                    by=user_id,
+                    now=self.clock(),
+                )
+        except _TotalTooLarge:
+            return RecordResult(refusal="too_large", field="value")
+        except DataError:
+            # Two adds at once both passed the check; PostgreSQL refused the overflowing sum.
+            return RecordResult(refusal="too_large", field="value")
         return RecordResult(day=checked.day, value=total)
 
     def milestones_reached(self, session: Session, today: date) -> list[Milestone]:
@@ -197,16 +210,5 @@ class GoalBook:
         return sorted(store.handed_off_by(session, start, end))
 
 
-def _whole(value: object) -> int | None:
-    """A whole number from JSON or from text; None for anything else (booleans included)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str):
-        text = value.strip().replace(",", "")
-        if text.lstrip("-").isdigit():
-            return int(text)
-    return None
+class _TotalTooLarge(Exception):
+    """The day's total would no longer fit its column; the unit of work rolls it back."""

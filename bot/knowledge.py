@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.blocks import Reply, text_reply
+from bot.blocks import Reply, escape, text_reply
 from bot.catalogue import Catalogue
 from bot.summary import summary_lines, title
 from sla_rules.agreement import Agreement
@@ -38,7 +38,7 @@ class KnowledgeAnswers:
         cat = self.cat
         intro = cat.t("help.intro", company=self.agreement.company)
         if unknown:
-            intro = cat.t("help.unknown", word=unknown[:40]) + "\n" + intro
+            intro = cat.t("help.unknown", word=escape(unknown[:40])) + "\n" + intro
         return text_reply(
             intro, [cat.t(f"help.{topic}") for topic in HELP_TOPICS], footer=cat.t("help.footer")
         )
@@ -74,7 +74,7 @@ class KnowledgeAnswers:
             else ""
         )
         return text_reply(
-            cat.t("glossary.no_match", query=query[:100]),
+            cat.t("glossary.no_match", query=escape(query[:100])),
             [hint] if hint else [],
             footer=cat.t("glossary.see_all"),
         )
@@ -89,13 +89,13 @@ class KnowledgeAnswers:
         matches = filter_responsibilities(items, query)
         if not matches:
             teams = cat.join(list(group_by_team(items)))
-            return text_reply(cat.t("owners.no_match", query=query[:100], teams=teams))
+            return text_reply(cat.t("owners.no_match", query=escape(query[:100]), teams=teams))
         lines: list[str] = []
         for team, duties in group_by_team(matches).items():
             lines.append(f"*{team.capitalize()}*")
             lines += [cat.t("owners.line", duty=r.duty, owner=r.owner) for r in duties]
         header = (
-            cat.t("owners.filtered_header", query=query[:100])
+            cat.t("owners.filtered_header", query=escape(query[:100]))
             if query
             else cat.t("owners.header", company=self.agreement.company)
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.blocks import Reply, escape, section
+from bot.blocks import Reply, section
 from bot.catalogue import Catalogue
 from bot.formatting import elapsed, local_time
 from bot.lead_view import LeadView
@@ -19,11 +19,12 @@ class LadderMessages:
         self.zone = zone
 
     def _reply(self, key: str, lead: LeadView, now: datetime, **values: object) -> Reply:
-        company = f" · {escape(lead.company)}" if lead.company else ""
+        lead = lead.shown()
+        company = f" · {lead.company}" if lead.company else ""
         text = self.cat.t(
             key,
             id=lead.short_id,
-            name=escape(lead.name),
+            name=lead.name,
             company=company,
             owner=lead.owner_id or "",
             time=local_time(lead.respond_by, self.zone, now),

@@ -51,7 +51,7 @@ class LeadMessages:
         self.touches = TouchMessages(cat, first_touch_within, zone, kinds)
 
     def _company(self, lead: LeadView) -> str:
-        return f" · {escape(lead.company)}" if lead.company else ""
+        return f" · {lead.company}" if lead.company else ""
 
     def _claimed(self, lead: LeadView) -> str:
         span = lead.time_to_claim or timedelta(0)
@@ -70,19 +70,20 @@ class LeadMessages:
 
     def announcement(self, lead: LeadView) -> Reply:
         """The handoff channel's message for one lead, with Claim while nobody owns it."""
+        lead = lead.shown()
         cat = self.cat
         lines = [
             cat.t(
                 "lead.announce_title",
                 id=lead.short_id,
-                name=escape(lead.name),
+                name=lead.name,
                 company=self._company(lead),
             )
         ]
         if lead.source:
-            lines.append(cat.t("lead.source", source=escape(lead.source)))
+            lines.append(cat.t("lead.source", source=lead.source))
         if lead.reason:
-            lines.append(cat.t("lead.reason", reason=escape(lead.reason)))
+            lines.append(cat.t("lead.reason", reason=lead.reason))
         lines.append(cat.t("lead.respond_by", time=self._respond_by(lead), zone=self.zone.key))
         if lead.breached_at is not None and lead.first_touch_at is None:
             lines.append(cat.t("lead.breached", time=self._respond_by(lead)))
@@ -97,11 +98,12 @@ class LeadMessages:
 
     def released_announcement(self, lead: LeadView, previous_owner: str | None) -> Reply:
         """An old announcement once its lead was released and announced again."""
+        lead = lead.shown()
         cat = self.cat
         title = cat.t(
             "lead.announce_title",
             id=lead.short_id,
-            name=escape(lead.name),
+            name=lead.name,
             company=self._company(lead),
         )
         key = "lead.released_from" if previous_owner else "lead.reannounced"
@@ -118,16 +120,16 @@ class LeadMessages:
         """One message announcing several leads, a Claim button (or its owner) on each."""
         cat = self.cat
         blocks: list[Block] = [section(cat.t("lead.digest_title", count=len(leads)))]
-        for lead in leads[:DIGEST_MAX_LEADS]:
+        for lead in (each.shown() for each in leads[:DIGEST_MAX_LEADS]):
             line = cat.t(
                 "lead.digest_line",
                 id=lead.short_id,
-                name=escape(lead.name),
+                name=lead.name,
                 company=self._company(lead),
                 time=self._respond_by(lead),
             )
             if lead.source:
-                line += " · " + escape(lead.source)
+                line += " · " + lead.source
             line = truncate(line, _DIGEST_LINE_LIMIT)
             if lead.owner_id is None and lead.status == "unclaimed":
                 blocks.append(
@@ -141,10 +143,11 @@ class LeadMessages:
 
     def thread_root(self, lead: LeadView) -> Reply:
         """The message that starts the own thread of a lead first announced in a digest."""
+        lead = lead.shown()
         text = self.cat.t(
             "lead.thread_root",
             id=lead.short_id,
-            name=escape(lead.name),
+            name=lead.name,
             company=self._company(lead),
             owner=lead.owner_id,
         )
@@ -152,23 +155,24 @@ class LeadMessages:
 
     def owner_dm(self, lead: LeadView, now: datetime) -> Reply:
         """The new owner's DM: contact details and what to do first."""
+        lead = lead.shown()
         cat = self.cat
         none = cat.t("lead.none")
         lines = [
-            cat.t("lead.contact_email", email=escape(lead.email) if lead.email else none),
-            cat.t("lead.contact_phone", phone=escape(lead.phone) if lead.phone else none),
+            cat.t("lead.contact_email", email=lead.email if lead.email else none),
+            cat.t("lead.contact_phone", phone=lead.phone if lead.phone else none),
         ]
         if lead.source:
-            lines.append(cat.t("lead.source", source=escape(lead.source)))
+            lines.append(cat.t("lead.source", source=lead.source))
         if lead.reason:
-            lines.append(cat.t("lead.reason", reason=escape(lead.reason)))
+            lines.append(cat.t("lead.reason", reason=lead.reason))
         first = cat.t(
             "lead.first_step",
             time=local_time(lead.respond_by, self.zone, now),
             sla=elapsed(self.sla),
         )
         title = cat.t(
-            "lead.dm_title", id=lead.short_id, name=escape(lead.name), company=self._company(lead)
+            "lead.dm_title", id=lead.short_id, name=lead.name, company=self._company(lead)
         )
         blocks = [
             section(title),
@@ -181,6 +185,7 @@ class LeadMessages:
 
     def duplicate_note(self, lead: LeadView, source: str | None, reason: str | None) -> Reply:
         """A thread note: Marketing handed the same person off again."""
+        lead = lead.shown()
         cat = self.cat
         details = " · ".join(escape(part) for part in (source, reason) if part)
         who = (
@@ -194,7 +199,7 @@ class LeadMessages:
 
 def claim_reply(result: ClaimResult, cat: Catalogue, zone: ZoneInfo, now: datetime) -> Reply:
     """What the person who clicked Claim is told (only they see it)."""
-    lead = result.lead
+    lead = None if result.lead is None else result.lead.shown()
     if result.outcome == "not_rep":
         text = cat.t("claim.not_rep")
     elif result.outcome == "away":
@@ -205,7 +210,7 @@ def claim_reply(result: ClaimResult, cat: Catalogue, zone: ZoneInfo, now: dateti
         text = cat.t(
             "claim.ok",
             id=lead.short_id,
-            name=escape(lead.name),
+            name=lead.name,
             time=local_time(lead.respond_by, zone, now),
         )
     elif result.outcome == "yours":

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.blocks import escape
 from sla_rules.leads import short_id
 from storage.models import Lead
+
+# Columns whose words come from outside (a web form, a CRM, a rep's free text).
+OUTSIDE_TEXT = (
+    "external_id",
+    "name",
+    "email",
+    "phone",
+    "company",
+    "source",
+    "reason",
+    "close_reason",
+)
 
 
 @dataclass(frozen=True)
@@ -66,6 +79,15 @@ class LeadView:
     def of(cls, lead: Lead) -> LeadView:
         """Copy a lead row into a view."""
         return cls(**{name: getattr(lead, name) for name in cls.__dataclass_fields__})
+
+    def shown(self) -> LeadView:
+        """The same lead with every outside-supplied text escaped for Slack (idempotent)."""
+        escaped = {
+            name: escape(value)
+            for name in OUTSIDE_TEXT
+            if isinstance(value := getattr(self, name), str)
+        }
+        return replace(self, **escaped)
 
     def api(self, zone: Any) -> dict[str, Any]:
         """The lead as the HTTP API shows it (times in the agreement's zone, with offset)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.blocks import Reply, text_reply
+from bot.blocks import Reply, escape, text_reply
 from bot.catalogue import Catalogue
 from bot.goals import GoalBook, RecordResult
 
@@ -39,7 +39,8 @@ class CountRecorder:
         day = words[2] if len(words) == 3 else None
         result = self.goals.record(metric, value, day, "set", user_id)
         if result.refusal is not None:
-            return text_reply(self.refusal(result, metric))
+            # Slack reads the echoed word as mrkdwn (the API's JSON answer shows it as sent).
+            return text_reply(self.refusal(result, escape(metric)))
         return text_reply(
             self.cat.t(
                 "record.done",
