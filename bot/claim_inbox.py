@@ -247,13 +247,12 @@ class ClaimInbox:
             elif item.attempts > MAX_ATTEMPTS + 1:
                 # Decided long ago; its answer kept failing: the claim stands, the answer goes.
                 log.warning("claim click %s: answer dropped after %s tries", item_id, item.attempts)
-                store.mark_done(item, item.outcome or GAVE_UP, now)
+                store.take_answer(session, item_id, now)
                 return None
-            else:
-                if item.outcome != GAVE_UP:
-                    outcome = cast(ClaimOutcome, item.outcome)
-                    result = self.claims.result_of(session, outcome, click.lead_id)
-                store.mark_done(item, item.outcome or GAVE_UP, now)
+            elif item.outcome != GAVE_UP:
+                # Decided before a crash, not yet answered: told again from the stored outcome.
+                outcome = cast(ClaimOutcome, item.outcome)
+                result = self.claims.result_of(session, outcome, click.lead_id)
             decision = (click, item.outcome or GAVE_UP, result, item.received_at)
         if claimed:
             self.claims.on_commit()
@@ -273,6 +272,8 @@ class ClaimInbox:
             log.warning(
                 "claim click %s (%s): answer dropped, its response_url expired", item_id, outcome
             )
+            with self.database.unit_of_work() as session:
+                store.take_answer(session, item_id, now)
             self._let_go(item_id)
             return
         if result is None:
@@ -280,15 +281,19 @@ class ClaimInbox:
         else:
             reply = claim_reply(result, self.catalogue, self.agreement.zone, now)
         message = {"response_type": "ephemeral", "replace_original": False} | reply.payload()
-        sent = self.replies.send(click.response_url, message)
+        sent = self.replies.send(click.response_url, message, lambda: self._take_answer(item_id))
         sent.add_done_callback(lambda future: self._sent(item_id, future))
+
+    def _take_answer(self, item_id: int) -> bool:
+        with self.database.unit_of_work() as session:
+            return store.take_answer(session, item_id, self.clock())
 
     def _sent(self, item_id: int, future: Future[int]) -> None:
         try:
             status = future.result()
             # No connection, or a 5xx: Slack certainly did not take it, so owe it again. A 4xx
             # will not get better on a retry (a used or unknown URL): told as well as can be.
-            if status == UNREACHABLE or status >= 500:
+            if status == UNREACHABLE or status >= 500:  # SKIPPED (-1): answered elsewhere
                 log.warning("claim click %s: answer not delivered (HTTP %s)", item_id, status)
                 with self.database.unit_of_work() as session:
                     store.answer_failed(session, item_id)

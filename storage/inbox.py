@@ -80,14 +80,22 @@ def item_locked(session: Session, item_id: int) -> InboxItem | None:
 
 
 def mark_done(item: InboxItem, outcome: str, now: datetime) -> None:
-    """Record the decision, and that its answer is on its way (one commit with the claim)."""
-    if item.status != DONE:
-        item.status = DONE
-        item.outcome = outcome
-        item.done_at = now
-    # Marked before the answer leaves: a crash while Slack's reply is in flight must not send
+    """Record the decision (in the transaction that made it: the claim and this are one)."""
+    item.status = DONE
+    item.outcome = outcome
+    item.done_at = now
+
+
+def take_answer(session: Session, item_id: int, now: datetime) -> bool:
+    """Mark the answer as sent, just before sending it; False when it was sent already."""
+    # Marked before the bytes leave: a crash while Slack's reply is in flight must not send
     # the answer again (Slack has it by then); only a definite failure gives it back.
-    item.answered_at = now
+    result = session.execute(
+        update(_TABLE)
+        .where(_TABLE.c.id == item_id, _TABLE.c.answered_at.is_(None))
+        .values(answered_at=now, lease_until=None)
+    )
+    return result.rowcount == 1
 
 
 def answer_failed(session: Session, item_id: int) -> None:
