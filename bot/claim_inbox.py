@@ -37,6 +37,9 @@ RESPONSE_URL_TTL = timedelta(minutes=30)
 # Tries at deciding (or answering) a click before it is given up with an apology.
 MAX_ATTEMPTS = 5
 REPLAY_BATCH = 50
+# A click's key must outlive every replay of its request (Slack's signatures age out in five
+# minutes): a day is plenty, and keeps the table small.
+KEEP_ANSWERED = timedelta(days=1)
 MAX_LEAD_ID = 2**31 - 1  # PostgreSQL's integer: a larger ID cannot name a lead
 MAX_TEXT = 200
 GAVE_UP = "failed"
@@ -174,6 +177,8 @@ class ClaimInbox:
     def replay(self) -> int:
         """Take over the clicks whose lease ran out (a crash, a restart); how many were taken."""
         now = self.clock()
+        with self.database.unit_of_work() as session:
+            store.purge(session, now - KEEP_ANSWERED)
         with self.database.reading() as session:
             candidates = store.owed(session, now, REPLAY_BATCH)
         taken = 0

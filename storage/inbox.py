@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -103,3 +103,9 @@ def answer_failed(session: Session, item_id: int) -> None:
     session.execute(
         update(_TABLE).where(_TABLE.c.id == item_id).values(answered_at=None, lease_until=None)
     )
+
+
+def purge(session: Session, answered_before: datetime) -> int:
+    """Forget clicks answered long ago (replays are refused by their signature's age anyway)."""
+    result = session.execute(delete(_TABLE).where(_TABLE.c.answered_at < answered_before))
+    return result.rowcount

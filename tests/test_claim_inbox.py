@@ -163,6 +163,51 @@ def test_a_click_left_by_a_crash_is_replayed_by_the_tick(bot: LocalBot) -> None:
     assert len(bot.standin.responses(url)) == 1
 
 
+def test_two_processes_replaying_one_click_claim_and_answer_it_once(
+    bot: LocalBot, standin: SlackStandIn, database_url: str
+) -> None:
+    assert bot.bot is not None
+    lead, message = announced_lead(bot)
+    url = bot.standin.new_response_url("C0HANDOFF", message["ts"], "U0REP2")
+    inbox = bot.bot.deps.claim_inbox
+    item = inbox.receive(ClaimClick(lead, "U0REP2", url, "1764600000.000003"))
+    assert item is not None
+    inbox._let_go(item)
+    with bot.bot.deps.database.unit_of_work() as session:
+        row = session.get(InboxItem, item)
+        assert row is not None
+        row.lease_until = row.received_at
+    with LocalBot(
+        EXAMPLES / "agreement.en.yaml", standin=standin, database_url=database_url, ticker=False
+    ) as other:
+        assert other.bot is not None
+        taken = run_together(inbox.replay, other.bot.deps.claim_inbox.replay)
+        assert sorted(taken) == [0, 1]
+        [row] = wait_answered(bot, 1)
+        answers(bot, url)
+        time.sleep(0.3)
+    assert row.outcome == "claimed"
+    assert len(bot.standin.responses(url)) == 1
+
+
+def test_clicks_answered_over_a_day_ago_are_forgotten(bot: LocalBot) -> None:
+    assert bot.bot is not None
+    lead, message = announced_lead(bot)
+    result = bot.slack.block_action(
+        "claim_lead", str(lead), "U0REP1", channel_id="C0HANDOFF", message_ts=message["ts"]
+    )
+    assert result.status == 200
+    [row] = wait_answered(bot, 1)
+    bot.bot.tick_now()
+    assert len(items(bot)) == 1
+    with bot.bot.deps.database.unit_of_work() as session:
+        kept = session.get(InboxItem, row.id)
+        assert kept is not None and kept.answered_at is not None
+        kept.answered_at -= timedelta(days=1, seconds=1)
+    bot.bot.tick_now()
+    assert items(bot) == []
+
+
 def test_a_click_journaled_over_30_minutes_ago_is_claimed_but_not_answered(
     bot: LocalBot, caplog: pytest.LogCaptureFixture
 ) -> None:
