@@ -327,3 +327,23 @@ def test_a_malformed_claim_click_gets_no_500_and_no_inbox_row(
     assert bot.bot is not None
     with bot.bot.deps.database.reading() as session:
         assert session.scalar(select(func.count()).select_from(InboxItem)) == 0
+
+
+@pytest.mark.parametrize(
+    ("value", "user"),
+    [
+        (None, {"id": "U0REP1"}),
+        ("L-1", {"id": "U0REP1"}),
+        (str(2**63), {"id": "U0REP1"}),
+        ("1", "U0REP1"),
+    ],
+)
+def test_a_malformed_claim_click_is_told_what_is_wrong(
+    bot: LocalBot, value: Any, user: Any
+) -> None:
+    url = bot.standin.new_response_url("C0HANDOFF", "1.1", "U0REP1")
+    reply = bot.slack._post_payload(_payload(value, user, url, "1764600000.5"))
+    assert reply.status == 200
+    [answer] = answers(bot, url)
+    assert "did not name a lead I can read, so nothing was claimed" in render_message(answer)
+    assert items(bot) == []
