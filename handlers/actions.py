@@ -29,8 +29,8 @@ def register(app: App, deps: Deps) -> None:
         # kept already (a replay) is acked and left to the first copy.
         item = deps.claim_inbox.receive(click)
         ack()
-        # A claim race is many clicks at once: ack them all first, claim in the background,
-        # and let the answers travel side by side.
+        # A claim race is many clicks at once: journal and ack them all first, claim in the
+        # background, and let the answers travel side by side.
         if item is not None:
             deps.claim_inbox.process_soon(item)
 
