@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import deque
 from collections.abc import Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
+
+from sqlalchemy.orm import Session
 
 from bot.background import Background
 from bot.blocks import Reply
@@ -37,6 +40,7 @@ RESPONSE_URL_TTL = timedelta(minutes=30)
 # Tries at deciding (or answering) a click before it is given up with an apology.
 MAX_ATTEMPTS = 5
 REPLAY_BATCH = 50
+BATCH = 50  # clicks decided in one transaction
 # A click's key must outlive every replay of its request (Slack's signatures age out in five
 # minutes): a day is plenty, and keeps the table small.
 KEEP_ANSWERED = timedelta(days=1)
@@ -143,6 +147,7 @@ class ClaimInbox:
         self.lease = lease
         # Items this process is working on: its own replay must not take them back.
         self._busy: set[int] = set()
+        self._queue: deque[int] = deque()
         self._lock = threading.Lock()
 
     def receive(self, click: ClaimClick) -> int | None:
@@ -172,7 +177,29 @@ class ClaimInbox:
 
     def process_soon(self, item_id: int) -> None:
         """Decide and answer a journaled click on the follow-up pool."""
-        self.background.submit(lambda: self._process(item_id), lambda _error: self._let_go(item_id))
+        with self._lock:
+            self._queue.append(item_id)
+        self.background.submit(self._drain, lambda _error: None)
+
+    def _drain(self) -> None:
+        # Clicks queued meanwhile are decided together: one write transaction for a race's
+        # twenty clicks, not twenty, leaves the write lock to the acks' journal inserts.
+        with self._lock:
+            batch = sorted(self._queue.popleft() for _ in range(min(len(self._queue), BATCH)))
+        if not batch:
+            return
+        try:
+            decisions = self._decide_all(batch)
+        except Exception:
+            log.exception("claim clicks %s: deciding them together failed", batch)
+            for item_id in batch:
+                self._process(item_id)
+            return
+        for item_id, decision in decisions:
+            if decision is None:
+                self._let_go(item_id)
+            else:
+                self._answer(item_id, *decision)
 
     def replay(self) -> int:
         """Take over the clicks whose lease ran out (a crash, a restart); how many were taken."""
@@ -212,10 +239,9 @@ class ClaimInbox:
 
     def _process(self, item_id: int) -> None:
         try:
-            decided = self._decide(item_id)
+            [(_, decided)] = self._decide_all([item_id])
         except Exception:
             log.exception("claim click %s: the claim failed", item_id)
-            # Nothing was changed (the claim rolled back): say so once, and stop there.
             decided = self._give_up(item_id)
         if decided is None:
             self._let_go(item_id)
@@ -225,43 +251,65 @@ class ClaimInbox:
     def _give_up(self, item_id: int) -> Decision | None:
         now = self.clock()
         with self.database.unit_of_work() as session:
-            item = store.item_locked(session, item_id)
-            if item is None or item.status != store.PENDING:
-                return None
-            store.mark_done(item, GAVE_UP, now)
-            return ClaimClick.from_payload(item.payload), GAVE_UP, None, item.received_at
+            return self._give_up_in(session, item_id, now)
 
-    def _decide(self, item_id: int) -> Decision | None:
+    def _give_up_in(self, session: Session, item_id: int, now: datetime) -> Decision | None:
+        # Nothing was changed (the claim rolled back): say so once, and stop there.
+        item = store.item_locked(session, item_id)
+        if item is None or item.status != store.PENDING:
+            return None
+        store.mark_done(item, GAVE_UP, now)
+        return ClaimClick.from_payload(item.payload), GAVE_UP, None, item.received_at
+
+    def _decide_all(self, batch: list[int]) -> list[tuple[int, Decision | None]]:
         now = self.clock()
+        decisions: list[tuple[int, Decision | None]] = []
         claimed = False
         with self.database.unit_of_work() as session:
-            item = store.item_locked(session, item_id)
-            if item is None or item.answered_at is not None:
-                return None
-            click = ClaimClick.from_payload(item.payload)
-            result: ClaimResult | None = None
-            if item.status == store.PENDING:
-                if item.attempts > MAX_ATTEMPTS:
-                    log.error("claim click %s: given up after %s tries", item_id, item.attempts)
-                    store.mark_done(item, GAVE_UP, now)
-                else:
-                    # The claim and the click's "done" commit together: decided exactly once.
-                    result = self.claims.claim_in(session, click.lead_id, click.user_id, now)
-                    store.mark_done(item, result.outcome, now)
-                    claimed = result.outcome == "claimed"
-            elif item.attempts > MAX_ATTEMPTS + 1:
-                # Decided long ago; its answer kept failing: the claim stands, the answer goes.
-                log.warning("claim click %s: answer dropped after %s tries", item_id, item.attempts)
-                store.take_answer(session, item_id, now)
-                return None
-            elif item.outcome != GAVE_UP:
-                # Decided before a crash, not yet answered: told again from the stored outcome.
-                outcome = cast(ClaimOutcome, item.outcome)
-                result = self.claims.result_of(session, outcome, click.lead_id)
-            decision = (click, item.outcome or GAVE_UP, result, item.received_at)
+            for item_id in batch:
+                try:
+                    # One SAVEPOINT per click: a click whose claim fails is rolled back alone.
+                    with session.begin_nested():
+                        decision, won = self._decide_in(session, item_id, now)
+                except Exception:
+                    if len(batch) == 1:
+                        raise
+                    log.exception("claim click %s: the claim failed", item_id)
+                    decision, won = self._give_up_in(session, item_id, now), False
+                decisions.append((item_id, decision))
+                claimed = claimed or won
         if claimed:
             self.claims.on_commit()
-        return decision
+        return decisions
+
+    def _decide_in(
+        self, session: Session, item_id: int, now: datetime
+    ) -> tuple[Decision | None, bool]:
+        item = store.item_locked(session, item_id)
+        if item is None or item.answered_at is not None:
+            return None, False
+        click = ClaimClick.from_payload(item.payload)
+        result: ClaimResult | None = None
+        won = False
+        if item.status == store.PENDING:
+            if item.attempts > MAX_ATTEMPTS:
+                log.error("claim click %s: given up after %s tries", item_id, item.attempts)
+                store.mark_done(item, GAVE_UP, now)
+            else:
+                # The claim and the click's "done" commit together: decided exactly once.
+                result = self.claims.claim_in(session, click.lead_id, click.user_id, now)
+                store.mark_done(item, result.outcome, now)
+                won = result.outcome == "claimed"
+        elif item.attempts > MAX_ATTEMPTS + 1:
+            # Decided long ago; its answer kept failing: the claim stands, the answer goes.
+            log.warning("claim click %s: answer dropped after %s tries", item_id, item.attempts)
+            store.take_answer(session, item_id, now)
+            return None, False
+        elif item.outcome != GAVE_UP:
+            # Decided before a crash, not yet answered: told again from the stored outcome.
+            outcome = cast(ClaimOutcome, item.outcome)
+            result = self.claims.result_of(session, outcome, click.lead_id)
+        return (click, item.outcome or GAVE_UP, result, item.received_at), won
 
     def _answer(
         self,
