@@ -15,6 +15,11 @@ from storage.models import InboxItem
 PENDING = "pending"
 DONE = "done"
 _TABLE = InboxItem.__table__
+# Built once: the journal insert is on the ack path, where building costs more than running.
+_JOURNAL: dict[str, Any] = {
+    "postgresql": postgresql.insert(_TABLE).on_conflict_do_nothing().returning(_TABLE.c.id),
+    "sqlite": sqlite.insert(_TABLE).on_conflict_do_nothing().returning(_TABLE.c.id),
+}
 
 
 def journal(
@@ -36,14 +41,7 @@ def journal(
         "lease_until": lease_until,
         "received_at": now,
     }
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        statement: Any = postgresql.insert(_TABLE).values(**values).on_conflict_do_nothing()
-    elif dialect == "sqlite":
-        statement = sqlite.insert(_TABLE).values(**values).on_conflict_do_nothing()
-    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
-        raise NotImplementedError(dialect)
-    return session.execute(statement.returning(_TABLE.c.id)).scalar()
+    return session.execute(_JOURNAL[session.get_bind().dialect.name], values).scalar()
 
 
 def owed(session: Session, now: datetime, limit: int) -> Sequence[int]:
