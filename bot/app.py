@@ -14,6 +14,7 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 import handlers
 from bot.background import Background
 from bot.catalogue import Catalogue
+from bot.claim_inbox import ClaimInbox
 from bot.clock import Clock, utc_now
 from bot.commands import SlaCommands
 from bot.deps import Deps
@@ -27,6 +28,7 @@ from bot.replies import ReplySender
 from bot.scheduler import Ticker
 from bot.server import SERVER_THREADS
 from bot.settings import Settings
+from bot.tick_parts import run_parts
 from bot.touch_command import TouchCommand
 from bot.use_cases import build_use_cases
 from sla_rules.agreement import Agreement
@@ -113,6 +115,11 @@ def create_app(
         charts=cases.burn_up,
         managers=agreement.slack.managers,
     )
+    replies = ReplySender(proxy=client.proxy)
+    background = Background()
+    claim_inbox = ClaimInbox(
+        database, agreement, cases.claims, catalogue, replies, background, clock
+    )
     my_leads = MyLeads(database, agreement, catalogue, clock)
     home = HomeTab(
         agreement.company, catalogue, my_leads, cases.goals, cases.goal_messages, cases.reports
@@ -144,11 +151,13 @@ def create_app(
         counts=cases.counts,
         cases=cases,
         outbox=outbox,
-        background=Background(),
-        replies=ReplySender(proxy=client.proxy),
+        background=background,
+        replies=replies,
+        claim_inbox=claim_inbox,
     )
     web = Flask("sla-bot")
     handlers.register(bolt, web, deps)
-    return SlaBot(
-        bolt=bolt, web=web, deps=deps, ticker=Ticker(cases.tick, settings.sla_tick_seconds)
-    )
+    # Each tick also takes over the claim clicks a crashed process left (the first, at start).
+    parts = [*cases.tick_parts(), ("claim inbox", claim_inbox.replay)]
+    ticker = Ticker(lambda: run_parts(parts), settings.sla_tick_seconds)
+    return SlaBot(bolt=bolt, web=web, deps=deps, ticker=ticker)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
+
+from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.lead_messages import LeadMessages
@@ -59,45 +62,64 @@ class Claims:
                 view = LeadView.of(current)
                 return ClaimResult("yours" if current.owner_id == user_id else "taken", view)
         with self.database.unit_of_work() as session:
-            # Someone away is skipped as a claimer: the lead should go to a rep who is working.
-            if current_away(session, user_id, now) is not None:
-                return ClaimResult("away", None)
-            won = repo.claim_lead(session, lead_id, user_id, now)
-            lead = repo.lead_by_id(session, lead_id)
-            if lead is None:
-                return ClaimResult("missing", None)
-            session.refresh(lead)
-            view = LeadView.of(lead)
-            if not won:
-                if lead.owner_id == user_id:
-                    return ClaimResult("yours", view)
-                if lead.owner_id is not None:
-                    return ClaimResult("taken", view)
-                return ClaimResult("closed", view)
-            lead.claim_seconds = int((now - lead.handed_off_at).total_seconds())
-            lead.claim_business_seconds = int(
-                self.business.elapsed(lead.handed_off_at, now).total_seconds()
-            )
-            repo.add_event(session, lead_id, "claimed", now, user_id, seconds=lead.claim_seconds)
-            enqueue(
-                session,
-                kind="update_announcement",
-                channel=lead.announce_channel,
-                lead_id=lead_id,
-                now=now,
-            )
-            # Whether the announcement was a digest is known for sure only at delivery (the
-            # worker may not have recorded it yet): always owe the root, moot if not needed.
-            enqueue(
-                session,
-                kind="thread_root",
-                channel=lead.announce_channel,
-                lead_id=lead_id,
-                now=now,
-            )
-            dm = self.messages.owner_dm(view, now)
-            enqueue(
-                session, kind="dm", channel=user_id, lead_id=lead_id, now=now, payload=dm.payload()
-            )
-        self.on_commit()
+            result = self.claim_in(session, lead_id, user_id, now)
+        if result.outcome == "claimed":
+            self.on_commit()
+        return result
+
+    def claim_in(self, session: Session, lead_id: int, user_id: str, now: datetime) -> ClaimResult:
+        """Decide a claim inside the caller's transaction (call on_commit after a "claimed")."""
+        if not self.agreement.slack.may_claim(user_id):
+            return ClaimResult("not_rep", None)
+        current = repo.lead_by_id(session, lead_id)
+        if current is None:
+            return ClaimResult("missing", None)
+        if current.owner_id is not None:
+            view = LeadView.of(current)
+            return ClaimResult("yours" if current.owner_id == user_id else "taken", view)
+        # Someone away is skipped as a claimer: the lead should go to a rep who is working.
+        if current_away(session, user_id, now) is not None:
+            return ClaimResult("away", None)
+        won = repo.claim_lead(session, lead_id, user_id, now)
+        lead = repo.lead_by_id(session, lead_id)
+        if lead is None:
+            return ClaimResult("missing", None)
+        session.refresh(lead)
+        view = LeadView.of(lead)
+        if not won:
+            if lead.owner_id == user_id:
+                return ClaimResult("yours", view)
+            if lead.owner_id is not None:
+                return ClaimResult("taken", view)
+            return ClaimResult("closed", view)
+        lead.claim_seconds = int((now - lead.handed_off_at).total_seconds())
+        lead.claim_business_seconds = int(
+            self.business.elapsed(lead.handed_off_at, now).total_seconds()
+        )
+        repo.add_event(session, lead_id, "claimed", now, user_id, seconds=lead.claim_seconds)
+        enqueue(
+            session,
+            kind="update_announcement",
+            channel=lead.announce_channel,
+            lead_id=lead_id,
+            now=now,
+        )
+        # Whether the announcement was a digest is known for sure only at delivery (the
+        # worker may not have recorded it yet): always owe the root, moot if not needed.
+        enqueue(
+            session,
+            kind="thread_root",
+            channel=lead.announce_channel,
+            lead_id=lead_id,
+            now=now,
+        )
+        dm = self.messages.owner_dm(view, now)
+        enqueue(session, kind="dm", channel=user_id, lead_id=lead_id, now=now, payload=dm.payload())
         return ClaimResult("claimed", view)
+
+    def result_of(self, session: Session, outcome: ClaimOutcome, lead_id: int) -> ClaimResult:
+        """A claim decided earlier, told again: its outcome with the lead as it stands now."""
+        lead = repo.lead_by_id(session, lead_id)
+        if outcome in ("not_rep", "away", "missing") or lead is None:
+            return ClaimResult(outcome, None)
+        return ClaimResult(outcome, LeadView.of(lead))

@@ -9,6 +9,7 @@ from bot.away import AwayTime
 from bot.background import Background
 from bot.cadence_actions import CadenceActions
 from bot.catalogue import Catalogue
+from bot.claim_inbox import ClaimInbox
 from bot.claims import Claims
 from bot.clock import Clock
 from bot.commands import SlaCommands
@@ -49,6 +50,7 @@ class Deps:
     outbox: OutboxWorker
     background: Background
     replies: ReplySender
+    claim_inbox: ClaimInbox
     # Socket Mode only: whether the WebSocket to Slack is up right now (set once connected).
     socket_connected: Callable[[], bool] | None = None
 

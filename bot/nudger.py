@@ -13,6 +13,7 @@ from bot.cadence_keeper import MAX_REMINDERS, CadenceKeeper
 from bot.cadence_messages import CadenceMessages
 from bot.clock import Clock
 from bot.lead_view import LeadView
+from bot.set_aside import SetAside
 from sla_rules.agreement import Agreement
 from sla_rules.business_clock import BusinessClock
 from storage import cadence as store
@@ -36,6 +37,7 @@ class Nudger:
         messages: CadenceMessages,
         clock: Clock,
         on_commit: Callable[[], None] = lambda: None,
+        set_aside: SetAside | None = None,
     ) -> None:
         self.database = database
         self.agreement = agreement
@@ -44,10 +46,13 @@ class Nudger:
         self.messages = messages
         self.clock = clock
         self.on_commit = on_commit
+        self.set_aside = set_aside or SetAside(agreement, messages.cat, on_commit)
 
     def tick(self) -> int:
         """Handle every nudge due by now; return how many messages were owed."""
-        sent = in_batches(self.database, self.clock(), store.due_nudges, self._nudge)
+        sent = in_batches(
+            self.database, self.clock(), store.due_nudges, self._nudge, self.set_aside, "nudges"
+        )
         if sent:
             self.on_commit()
         return sent

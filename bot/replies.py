@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
@@ -30,6 +31,7 @@ RETRIES = urllib3.Retry(
     raise_on_status=False,
 )
 UNREACHABLE = 0
+SKIPPED = -1  # the sender's `before` said no: nothing was posted
 
 
 class ReplySender:
@@ -47,11 +49,28 @@ class ReplySender:
         )
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="reply")
 
-    def send(self, response_url: str, message: dict[str, Any]) -> Future[int]:
-        """Post message to response_url soon; the future holds the HTTP status (0: unreachable)."""
-        return self._pool.submit(self._post, response_url, message)
+    def send(
+        self,
+        response_url: str,
+        message: dict[str, Any],
+        before: Callable[[], bool] | None = None,
+    ) -> Future[int]:
+        """Post message to response_url soon; the future holds the HTTP status (0: unreachable).
 
-    def _post(self, response_url: str, message: dict[str, Any]) -> int:
+        `before` runs in the sending thread just before the post; False skips it (SKIPPED).
+        """
+        return self._pool.submit(self._post, response_url, message, before)
+
+    def _post(
+        self,
+        response_url: str,
+        message: dict[str, Any],
+        before: Callable[[], bool] | None = None,
+    ) -> int:
+        # Asked at the last moment, not when queued: a journal can then record "sent" with as
+        # little as possible between its record and the bytes leaving.
+        if before is not None and not before():
+            return SKIPPED
         try:
             answer = self._http.request(
                 "POST",

@@ -13,6 +13,7 @@ from bot.clock import Clock
 from bot.goal_messages import GoalMessages
 from bot.goals import GoalBook
 from bot.reports import Reports
+from bot.tick_parts import run_parts
 from sla_rules.agreement import Agreement
 from sla_rules.periods import parse_period, yesterday
 from storage import goals as store
@@ -56,14 +57,17 @@ class Standup:
 
     def tick(self) -> int:
         """Post today's standup once its time has come (late the same day if we were down)."""
+        # The post and the celebrations are independent: one failing must not stop the other.
+        return run_parts([("standup post", self._post_due), ("celebrations", self.celebrate)])
+
+    def _post_due(self) -> int:
         now = self.clock()
         local = now.astimezone(self.agreement.zone)
-        posted = 0
         if self.goals.business.is_business_day(local.date()) and (
             local.time() >= self.agreement.standup.time
         ):
-            posted += int(self.post(local.date()).posted)
-        return posted + self.celebrate()
+            return int(self.post(local.date()).posted)
+        return 0
 
     def post(self, day: date | None = None) -> StandupResult:
         """Post the day's standup unless it was posted already (here or by another process)."""

@@ -12,6 +12,7 @@ from bot.batches import in_batches
 from bot.clock import Clock
 from bot.ladder_messages import LadderMessages
 from bot.lead_view import LeadView
+from bot.set_aside import SetAside
 from sla_rules.agreement import Agreement, EscalationStep
 from sla_rules.business_clock import BusinessClock
 from sla_rules.escalation import next_step, step_due, step_name
@@ -36,6 +37,7 @@ class Sweeper:
         messages: LadderMessages,
         clock: Clock,
         on_commit: Callable[[], None] = lambda: None,
+        set_aside: SetAside | None = None,
     ) -> None:
         self.database = database
         self.agreement = agreement
@@ -43,10 +45,18 @@ class Sweeper:
         self.messages = messages
         self.clock = clock
         self.on_commit = on_commit
+        self.set_aside = set_aside or SetAside(agreement, messages.cat, on_commit)
 
     def tick(self) -> int:
         """Fire every step due by now (late ones too, once each, in order); return how many."""
-        fired = in_batches(self.database, self.clock(), repo.due_for_ladder, self._advance)
+        fired = in_batches(
+            self.database,
+            self.clock(),
+            repo.due_for_ladder,
+            self._advance,
+            self.set_aside,
+            "ladder",
+        )
         if fired:
             self.on_commit()
         return fired

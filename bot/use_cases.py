@@ -23,8 +23,10 @@ from bot.lead_story import LeadStories
 from bot.nudger import Nudger
 from bot.record_command import CountRecorder
 from bot.reports import Reports
+from bot.set_aside import SetAside
 from bot.standup import Standup
 from bot.sweeper import Sweeper
+from bot.tick_parts import TickPart, run_parts
 from bot.touches import Touches
 from sla_rules.agreement import Agreement
 from sla_rules.business_clock import BusinessClock
@@ -53,9 +55,17 @@ class UseCases:
     calculator: Calculator
     burn_up: BurnUp
 
+    def tick_parts(self) -> list[TickPart]:
+        """The tick's independent parts, by name: the ladder, the nudges, the standup."""
+        return [
+            ("ladder", self.sweeper.tick),
+            ("nudges", self.nudger.tick),
+            ("standup", self.standup.tick),
+        ]
+
     def tick(self) -> int:
-        """One scheduler tick: the response ladder, the cadence's nudges, the standup."""
-        return self.sweeper.tick() + self.nudger.tick() + self.standup.tick()
+        """One scheduler tick; a part that fails (a standup, say) never stops the others."""
+        return run_parts(self.tick_parts())
 
 
 def build_use_cases(
@@ -76,6 +86,7 @@ def build_use_cases(
     goals = GoalBook(database, agreement, clock)
     goal_messages = GoalMessages(catalogue, agreement.company, agreement.funnel.currency)
     reports = Reports(database, agreement, catalogue, clock)
+    set_aside = SetAside(agreement, catalogue, on_commit)
     return UseCases(
         catalogue=catalogue,
         messages=messages,
@@ -84,13 +95,22 @@ def build_use_cases(
         touches=touches,
         cadence=CadenceActions(database, agreement, keeper, touches, clock, on_commit=on_commit),
         away=away,
-        nudger=Nudger(database, agreement, keeper, cadence_messages, clock, on_commit=on_commit),
+        nudger=Nudger(
+            database,
+            agreement,
+            keeper,
+            cadence_messages,
+            clock,
+            on_commit=on_commit,
+            set_aside=set_aside,
+        ),
         sweeper=Sweeper(
             database,
             agreement,
             LadderMessages(catalogue, agreement.zone),
             clock,
             on_commit=on_commit,
+            set_aside=set_aside,
         ),
         stories=LeadStories(database, catalogue, agreement.zone, clock),
         goals=goals,

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App, Respond
 
-from bot.blocks import Reply
-from bot.lead_messages import CLAIM_ACTION, claim_reply
+from bot.claim_inbox import parse_click
+from bot.lead_messages import CLAIM_ACTION
 from bot.touch_messages import TOUCH_ACTION, parse_tap
 
 if TYPE_CHECKING:
@@ -20,25 +20,19 @@ def register(app: App, deps: Deps) -> None:
 
     @app.action(CLAIM_ACTION)
     def claim(ack: Ack, action: dict[str, Any], body: dict[str, Any]) -> None:
+        click = parse_click(action, body)
+        if click is None:
+            ack()
+            deps.claim_inbox.refuse(body)
+            return
+        # Journaled before the ack: what Slack was told we took survives a crash. A click
+        # kept already (a replay) is acked and left to the first copy.
+        item = deps.claim_inbox.receive(click)
         ack()
-        lead, user = int(action["value"]), body["user"]["id"]
-        # Claim buttons live in channel messages, which always come with a response_url.
-        response_url: str = body["response_url"]
-
-        def answer(reply: Reply) -> None:
-            message = {"response_type": "ephemeral", "replace_original": False}
-            deps.replies.send(response_url, message | reply.payload())
-
-        def work() -> None:
-            result = deps.claims.claim(lead, user)
-            answer(claim_reply(result, deps.catalogue, deps.agreement.zone, deps.clock()))
-
-        def failed(_error: Exception) -> None:
-            answer(Reply(text=deps.catalogue.t("error.generic")))
-
-        # A claim race is many clicks at once: ack them all first, claim in the background,
-        # and let the answers travel side by side.
-        deps.background.submit(work, failed)
+        # A claim race is many clicks at once: journal and ack them all first, claim in the
+        # background, and let the answers travel side by side.
+        if item is not None:
+            deps.claim_inbox.process_soon(item)
 
     @app.action(re.compile(f"^{TOUCH_ACTION}:"))
     def log_touch(ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond) -> None:

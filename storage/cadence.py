@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from sqlalchemy import or_, select
@@ -28,14 +28,25 @@ def step_events_of(session: Session, lead_id: int) -> Sequence[CadenceEvent]:
     ).all()
 
 
-def due_nudges(session: Session, now: datetime, limit: int) -> Sequence[Lead]:
-    """Open leads whose cadence nudge is due, locked for this process (others skip them)."""
+def due_nudges(
+    session: Session, now: datetime, limit: int, skip: Collection[int] = ()
+) -> Sequence[Lead]:
+    """Open leads whose cadence nudge is due, locked for this process (others skip them).
+
+    Set-aside leads never come back; `skip` names leads that already failed this tick.
+    """
     query = (
         select(Lead)
-        .where(Lead.cadence_due_at <= now, Lead.status.in_(OPEN_STATUSES))
+        .where(
+            Lead.cadence_due_at <= now,
+            Lead.status.in_(OPEN_STATUSES),
+            Lead.set_aside_at.is_(None),
+        )
         .order_by(Lead.cadence_due_at)
         .limit(limit)
     )
+    if skip:
+        query = query.where(Lead.id.not_in(list(skip)))
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     return session.scalars(query).all()

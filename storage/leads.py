@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import zlib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, text, update
+from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from sla_rules.leads import CLAIMED, OPEN_STATUSES, UNCLAIMED
@@ -134,14 +134,50 @@ def leads_in_message(session: Session, channel: str, ts: str) -> Sequence[Lead]:
     ).all()
 
 
-def due_for_ladder(session: Session, now: datetime, limit: int) -> Sequence[Lead]:
-    """Leads whose next ladder step is due, locked for this process (others skip them)."""
+def due_for_ladder(
+    session: Session, now: datetime, limit: int, skip: Collection[int] = ()
+) -> Sequence[Lead]:
+    """Leads whose next ladder step is due, locked for this process (others skip them).
+
+    Set-aside leads never come back; `skip` names leads that already failed this tick.
+    """
     query = (
         select(Lead)
-        .where(Lead.next_step_due_at <= now)
+        .where(Lead.next_step_due_at <= now, Lead.set_aside_at.is_(None))
         .order_by(Lead.next_step_due_at)
         .limit(limit)
     )
+    if skip:
+        query = query.where(Lead.id.not_in(list(skip)))
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     return session.scalars(query).all()
+
+
+def note_tick_failure(
+    session: Session, lead_id: int, now: datetime, reason: str, limit: int
+) -> bool:
+    """Count one more failed tick for a lead; True when this one sets it aside (only once)."""
+    failures = session.execute(
+        update(Lead.__table__)
+        .where(Lead.__table__.c.id == lead_id)
+        .values(tick_failures=Lead.__table__.c.tick_failures + 1)
+        .returning(Lead.__table__.c.tick_failures)
+    ).scalar()
+    if failures is None or failures < limit:
+        return False
+    # The set_aside_at guard decides, here or in another process: the lead is set aside once.
+    result = session.execute(
+        update(Lead.__table__)
+        .where(Lead.__table__.c.id == lead_id, Lead.__table__.c.set_aside_at.is_(None))
+        .values(set_aside_at=now, set_aside_reason=reason[:200])
+    )
+    return result.rowcount == 1
+
+
+def count_set_aside(session: Session) -> int:
+    """How many leads the tick has set aside (for /healthz and /metrics)."""
+    return int(
+        session.scalar(select(func.count()).select_from(Lead).where(Lead.set_aside_at.is_not(None)))
+        or 0
+    )

@@ -114,6 +114,12 @@ class Lead(Base):
     cadence_nudges: Mapped[int] = mapped_column(Integer, default=0)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     close_reason: Mapped[str | None] = mapped_column(String(300))
+    # A lead whose tick handling keeps failing is set aside so that it cannot stop the others:
+    # failures in a row, and when (and in which part of the tick, with which error class) it
+    # was set aside. The due queries skip set-aside leads.
+    tick_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    set_aside_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    set_aside_reason: Mapped[str | None] = mapped_column(String(200))
 
 
 class Handoff(Base):
@@ -261,6 +267,28 @@ class CountEntry(Base):
     mode: Mapped[str] = mapped_column(String(8))
     by: Mapped[str | None] = mapped_column(String(32))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class InboxItem(Base):
+    """A Slack click journaled before its ack, so that a crash cannot lose what was acked."""
+
+    __tablename__ = "inbox"
+    __table_args__ = (Index("ix_inbox_open", "answered_at", "lease_until"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    # One row per click: a replayed or retried request finds the row and adds nothing.
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # pending (journaled) -> done (decided, with its outcome); answered_at once the clicker
+    # was told (or the answer had to be dropped).
+    status: Mapped[str] = mapped_column(String(16))
+    outcome: Mapped[str | None] = mapped_column(String(32))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class OnceKey(Base):

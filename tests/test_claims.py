@@ -142,10 +142,11 @@ def test_a_failing_claim_tells_the_clicker_and_logs_the_trace(
     lead = lead_number(hand_off(bot))
     [message] = wait_announced(bot, 1)
 
-    def broken(lead_id, user_id):
+    def broken(session, lead_id, user_id, now):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(bot.bot.deps.claims, "claim", broken)
+    # The click is decided inside the inbox's transaction, through claim_in.
+    monkeypatch.setattr(bot.bot.deps.claims, "claim_in", broken)
     answer = click(bot, lead, "U0REP1", message)
     assert answer.startswith("Sorry, something went wrong on my side")
     assert any("disk full" in str(r.exc_info[1]) for r in caplog.records if r.exc_info)
