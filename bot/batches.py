@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot.logs import lead_context
 from bot.set_aside import SetAside
 from sla_rules.leads import short_id
 from storage.models import Lead
@@ -40,7 +41,7 @@ def in_batches(
             for row in rows:
                 lead_id = row.id
                 try:
-                    with session.begin_nested():
+                    with lead_context(lead_id), session.begin_nested():
                         done += handle(session, row, now)
                         if row.tick_failures:
                             row.tick_failures = 0  # the count is of failures in a row

@@ -18,6 +18,7 @@ from typing import Any, cast
 
 from sqlalchemy.orm import Session
 
+from bot import metrics
 from bot.background import Background
 from bot.blocks import Reply
 from bot.catalogue import Catalogue
@@ -289,24 +290,32 @@ class ClaimInbox:
         # No SAVEPOINT per click (two more statements each, on the hot path): a failure rolls
         # the batch back and the caller decides its clicks one by one, with an apology for
         # the one that fails.
+        fresh: list[str] = []
         with self.database.unit_of_work() as session:
             for item_id in batch:
-                decision, won = self._decide_in(session, item_id, now)
+                decision, won, decided = self._decide_in(session, item_id, now)
                 decisions.append((item_id, decision))
                 claimed = claimed or won
+                if decided is not None:
+                    fresh.append(decided)
+        # Counted once committed: a batch that rolls back is decided again, click by click.
+        for outcome in fresh:
+            metrics.claimed(outcome)
         if claimed:
             self.claims.on_commit()
         return decisions
 
     def _decide_in(
         self, session: Session, item_id: int, now: datetime
-    ) -> tuple[Decision | None, bool]:
+    ) -> tuple[Decision | None, bool, str | None]:
+        """Decide or recall one click: its answer, whether it won, its outcome if new."""
         item = store.item_locked(session, item_id)
         if item is None or item.answered_at is not None:
-            return None, False
+            return None, False, None
         click = ClaimClick.from_payload(item.payload)
         result: ClaimResult | None = None
         won = False
+        decided: str | None = None
         if item.status == store.PENDING:
             if item.attempts > MAX_ATTEMPTS:
                 log.error("claim click %s: given up after %s tries", item_id, item.attempts)
@@ -316,16 +325,17 @@ class ClaimInbox:
                 result = self.claims.claim_in(session, click.lead_id, click.user_id, now)
                 store.mark_done(item, result.outcome, now)
                 won = result.outcome == "claimed"
+            decided = item.outcome
         elif item.attempts > MAX_ATTEMPTS + 1:
             # Decided long ago; its answer kept failing: the claim stands, the answer goes.
             log.warning("claim click %s: answer dropped after %s tries", item_id, item.attempts)
             store.take_answer(session, item_id, now)
-            return None, False
+            return None, False, None
         elif item.outcome != GAVE_UP:
             # Decided before a crash, not yet answered: told again from the stored outcome.
             outcome = cast(ClaimOutcome, item.outcome)
             result = self.claims.result_of(session, outcome, click.lead_id)
-        return (click, item.outcome or GAVE_UP, result, item.received_at), won
+        return (click, item.outcome or GAVE_UP, result, item.received_at), won, decided
 
     def _answer(
         self,

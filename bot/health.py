@@ -10,6 +10,7 @@ from typing import Any
 from bot.clock import Clock
 from bot.scheduler import STALLED_PERIODS, TickWatch
 from storage import health as figures
+from storage.leads import count_set_aside
 from storage.unit_of_work import Database
 
 log = logging.getLogger("sla_bot.health")
@@ -55,7 +56,7 @@ def check_health(
                 read = (
                     figures.outbox_backlog(session, clock()),
                     figures.dead_lettered_by_kind(session),
-                    figures.count_set_aside_leads(session),
+                    count_set_aside(session),
                 )
         except Exception:  # answering but not as it should (no schema, a corrupt file…)
             log.warning("health: the database answered but could not be read", exc_info=True)

@@ -27,6 +27,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 
 from bot.clock import Clock
 from storage import health as figures
+from storage.leads import count_set_aside
 from storage.unit_of_work import Database
 
 if TYPE_CHECKING:
@@ -183,7 +184,7 @@ class _DatabaseState:
             with self._database.reading() as session:
                 backlog = figures.outbox_backlog(session, self._clock())
                 dead = figures.dead_lettered_by_kind(session)
-                set_aside = figures.count_set_aside_leads(session)
+                set_aside = count_set_aside(session)
                 breached_leads = figures.count_breached_leads(session)
         except Exception:  # a scrape must answer even when the database does not
             log.warning("metrics: the database did not answer", exc_info=True)

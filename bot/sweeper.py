@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot import metrics
 from bot.batches import in_batches
 from bot.clock import Clock
 from bot.ladder_messages import LadderMessages
@@ -110,6 +111,9 @@ class Sweeper:
         elif step.notify == "channel":
             if lead.breached_at is None:
                 lead.breached_at = due
+                # A lead whose tick rolls back may count again on its next try: /metrics
+                # also reads the breached leads themselves from the database.
+                metrics.breached()
             breach = self.messages.breach_thread(view, now)
             enqueue_thread_note(session, lead, now, breach.payload())
             enqueue(
@@ -147,6 +151,7 @@ class Sweeper:
         lead.status = UNCLAIMED
         if lead.breached_at is None:
             lead.breached_at = now
+            metrics.breached()
         view = LeadView.of(lead)
         released = self.messages.released(view, previous, now)
         enqueue_thread_note(session, lead, now, released.payload())

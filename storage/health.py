@@ -72,18 +72,6 @@ def dead_lettered_by_kind(session: Session) -> dict[str, int]:
     )
 
 
-def count_set_aside_leads(session: Session) -> int:
-    """Leads the tick set aside after they failed it again and again (hook for set_aside_at).
-
-    Helper h5 adds `leads.set_aside_at`; until that column exists no lead can be set aside.
-    The coordinator may replace the lookup below by `Lead.set_aside_at.is_not(None)`.
-    """
-    column = Lead.__table__.c.get("set_aside_at")
-    if column is None:
-        return 0
-    return session.scalar(select(func.count()).where(column.is_not(None))) or 0
-
-
 def count_breached_leads(session: Session) -> int:
     """Leads whose first touch came (or is still) after the response deadline."""
     return (
