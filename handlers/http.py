@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from flask import Flask, Response, jsonify, request
 from slack_bolt import App
 from slack_bolt.adapter.flask import SlackRequestHandler
+
+from handlers.signature import is_signed_by_slack
 
 if TYPE_CHECKING:
     from bot.deps import Deps
@@ -15,9 +18,19 @@ if TYPE_CHECKING:
 def register(web: Flask, bolt: App, deps: Deps) -> None:
     """Route Slack's requests to Bolt and answer health checks."""
     slack = SlackRequestHandler(bolt)
+    secret = deps.settings.slack_signing_secret or ""
 
     @web.post("/slack/events")
     def slack_events() -> Response:
+        # Checked here, before Bolt: its own check can raise on a malformed header, and then
+        # its error handler, middlewares and logging all see a body nobody vouched for.
+        body = request.get_data(cache=True)
+        if not is_signed_by_slack(secret, request.headers, body, time.time()):
+            return Response("", status=401)
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            return Response("", status=400)
         return slack.handle(request)
 
     @web.get("/healthz")
