@@ -8,14 +8,21 @@ the listener can say so instead of failing.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.catalogue import Catalogue
+from bot.touches import TouchRequest
+from sla_rules.touches import fits
 
 # Lead IDs and steps are database integers: anything past PostgreSQL's INTEGER is no lead.
 MAX_ID = 2**31 - 1
+# Slack user IDs: U or W (Enterprise Grid), then upper-case letters and digits.
+_USER_ID = re.compile(r"[UW][A-Z0-9]{2,20}")
+# A snooze is a pause of days, not months: anything further is a slip of the picker.
+SNOOZE_HORIZON = timedelta(days=60)
 
 
 class Unreadable(ValueError):
@@ -39,7 +46,7 @@ def dict_of(value: object) -> Mapping[str, Any]:
 def user_of(body: Mapping[str, Any]) -> str:
     """The ID of the user who acted (interactions carry an object, commands a string)."""
     user = text_of(dict_of(body.get("user")).get("id")) or text_of(body.get("user_id"))
-    if user is None or len(user) > 40:
+    if user is None or not _USER_ID.fullmatch(user):
         raise Unreadable("request.problem_user")
     return user
 
@@ -100,4 +107,70 @@ def explain(cat: Catalogue, error: Unreadable, **values: Any) -> str:
     """The sentence telling the user what was wrong with their request."""
     if error.problem.startswith("request.problem_"):
         return cat.t("request.unreadable", problem=cat.t(error.problem))
-    return cat.t(error.problem, **values)
+    return cat.t(error.problem, days=SNOOZE_HORIZON.days, **values)
+
+
+def step_value(value: object) -> int | str | None:
+    """A touch button's step: a cadence step number, a short name (the claim DM's), or none."""
+    if value is None:
+        return None
+    if isinstance(value, str) and value.isascii() and value.isprintable() and len(value) <= 40:
+        return value
+    return small_int(value, "request.problem_step")
+
+
+def tap_of(value: object, user_id: str) -> TouchRequest:
+    """A touch button's value as a touch to log: a known lead ID, kind, outcome and step."""
+    data = json_object(value)
+    lead = small_int(data.get("lead"), "request.problem_lead", 1)
+    kind, outcome = data.get("kind"), data.get("outcome")
+    if not (isinstance(kind, str) and isinstance(outcome, str) and fits(kind, outcome)):
+        raise Unreadable("request.problem_value")
+    step = step_value(data.get("step"))
+    return TouchRequest(
+        lead,
+        kind,
+        outcome,
+        user_id,
+        click_key=f"{lead}:{step}",
+        # The claim DM's buttons answer the first touch; a nudge's answer its cadence step.
+        step=step if isinstance(step, int) else None,
+    )
+
+
+def blocks_of(message: object) -> list[dict[str, Any]]:
+    """The blocks of the message a button sat in (only well-formed ones are kept)."""
+    blocks = dict_of(message).get("blocks")
+    if not isinstance(blocks, list):
+        return []
+    return [block for block in blocks if isinstance(block, dict)]
+
+
+def response_url_of(body: Mapping[str, Any]) -> str | None:
+    """Where to answer an interaction (None when the payload names no usable URL)."""
+    url = text_of(body.get("response_url"))
+    return url if url is not None and url.startswith(("https://", "http://")) else None
+
+
+def skip_of(action: Mapping[str, Any]) -> tuple[int, int]:
+    """The lead and step a Skip button names in its value."""
+    data = json_object(action.get("value"))
+    return (
+        small_int(data.get("lead"), "request.problem_lead", 1),
+        small_int(data.get("step"), "request.problem_step"),
+    )
+
+
+def snooze_of(action: Mapping[str, Any], now: datetime) -> tuple[int, int, datetime]:
+    """The lead, step (from the block ID) and time a snooze picker chose."""
+    lead, step = step_of_block(action.get("block_id"))
+    return lead, step, instant_of(action.get("selected_date_time"), now, SNOOZE_HORIZON)
+
+
+def disqualify_of(action: Mapping[str, Any], reasons: tuple[str, ...]) -> tuple[int, int, str]:
+    """The lead, step (from the block ID) and reason code a disqualify menu chose."""
+    lead, step = step_of_block(action.get("block_id"))
+    reason = dict_of(action.get("selected_option")).get("value")
+    if not isinstance(reason, str) or reason not in reasons:
+        raise Unreadable("request.problem_reason")
+    return lead, step, reason

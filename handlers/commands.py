@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from bot.blocks import text_reply
 from bot.commands import OpenModal
 from bot.request_keys import RequestKeys, request_key
-from bot.slack_input import Unreadable, explain, text_of, user_of
+from bot.slack_input import Unreadable, explain, response_url_of, text_of, user_of
 
 if TYPE_CHECKING:
     from bot.deps import Deps
@@ -25,6 +25,8 @@ def register(app: App, deps: Deps) -> None:
     def sla(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
         try:
             user = user_of(command)
+            if response_url_of(command) is None:
+                raise Unreadable("request.problem_reply")
         except Unreadable as error:
             ack(response_type="ephemeral", text=explain(cat, error))
             return

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import TYPE_CHECKING
 
 from flask import Flask, Response, jsonify, request
 from slack_bolt import App
-from slack_bolt.adapter.flask import SlackRequestHandler
+from slack_bolt.adapter.flask.handler import to_bolt_request, to_flask_response
 
+from handlers.envelope import envelope_problem
 from handlers.signature import is_signed_by_slack
 
 if TYPE_CHECKING:
     from bot.deps import Deps
 
+log = logging.getLogger("sla_bot.http")
+
 
 def register(web: Flask, bolt: App, deps: Deps) -> None:
     """Route Slack's requests to Bolt and answer health checks."""
-    slack = SlackRequestHandler(bolt)
     secret = deps.settings.slack_signing_secret or ""
 
     @web.post("/slack/events")
@@ -29,9 +32,17 @@ def register(web: Flask, bolt: App, deps: Deps) -> None:
             return Response("", status=401)
         try:
             body.decode("utf-8")
-        except UnicodeDecodeError:
+            bolt_request = to_bolt_request(request)
+        except Exception as error:  # any failure to read the body makes it a bad request
+            # Bolt parses the body and reads its envelope (user, channel, team) as it builds
+            # the request; a shape it does not expect is the sender's fault, not a crash.
+            log.warning("unreadable Slack request refused (%s)", type(error).__name__)
             return Response("", status=400)
-        return slack.handle(request)
+        problem = envelope_problem(bolt_request.body)
+        if problem is not None:
+            log.warning("malformed Slack payload refused: %s", problem)
+            return Response(problem, status=400, mimetype="text/plain")
+        return to_flask_response(bolt.dispatch(bolt_request))
 
     @web.get("/healthz")
     def healthz() -> tuple[Response, int]:
