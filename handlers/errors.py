@@ -6,9 +6,12 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
+from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
+
+from handlers.envelope import envelope_problem
 
 if TYPE_CHECKING:
     from bot.deps import Deps
@@ -20,13 +23,34 @@ log = logging.getLogger("sla_bot.errors")
 VERIFIED = "sla_request_verified"
 
 
-def register(app: App, deps: Deps) -> None:
-    """Install the verification marker and the error handler."""
+class VerifiedAndShaped(Middleware):
+    """Marks the request verified and refuses payloads Bolt could not route safely.
 
-    @app.middleware
-    def mark_verified(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:
-        context[VERIFIED] = True
+    A Middleware object, not a function: Bolt builds a function middleware's arguments
+    (`action`, `view`...) from the payload first, and that itself fails on a malformed one.
+    """
+
+    def process(
+        self,
+        *,
+        req: BoltRequest,
+        resp: BoltResponse,
+        next: Callable[[], BoltResponse],  # Bolt's keyword
+    ) -> BoltResponse | None:
+        """Run after Bolt's own checks, before any listener is matched."""
+        req.context[VERIFIED] = True
+        # The HTTP route refuses these before Bolt; Socket Mode payloads arrive here first.
+        problem = envelope_problem(req.body)
+        if problem is not None:
+            log.warning("malformed Slack payload refused: %s", problem)
+            # Over Socket Mode the envelope is still acknowledged: Slack would only resend it.
+            return BoltResponse(status=200 if req.mode == "socket_mode" else 400, body="")
         return next()
+
+
+def register(app: App, deps: Deps) -> None:
+    """Install the verification marker (with the payload shape check) and the error handler."""
+    app.use(VerifiedAndShaped())
 
     @app.error
     def on_error(
