@@ -47,9 +47,10 @@ def envelope_problem(body: object) -> str | None:
         return "view.callback_id is not text"
     if body.get("type") in ("view_submission", "view_closed") and not isinstance(view, Mapping):
         return "view is missing"
-    urls = body.get("response_urls", [])
-    if not (isinstance(urls, list) and all(isinstance(url, Mapping) for url in urls)):
-        return "response_urls is not a list of objects"
+    for key in ("response_urls", "authorizations"):
+        items = body.get(key, [])
+        if not (isinstance(items, list) and all(isinstance(item, Mapping) for item in items)):
+            return f"{key} is not a list of objects"
     if "actions" in body or body.get("type") == "block_actions":
         actions = body.get("actions")
         if not isinstance(actions, list) or not actions:

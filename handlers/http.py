@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from flask import Flask, Response, jsonify, request
 from slack_bolt import App
 from slack_bolt.adapter.flask.handler import to_bolt_request, to_flask_response
+from slack_bolt.request.internals import parse_body
 
 from handlers.envelope import envelope_problem
 from handlers.signature import is_signed_by_slack
@@ -31,17 +32,22 @@ def register(web: Flask, bolt: App, deps: Deps) -> None:
         if not is_signed_by_slack(secret, request.headers, body, time.time()):
             return Response("", status=401)
         try:
-            body.decode("utf-8")
-            bolt_request = to_bolt_request(request)
-        except Exception as error:  # any failure to read the body makes it a bad request
-            # Bolt parses the body and reads its envelope (user, channel, team) as it builds
-            # the request; a shape it does not expect is the sender's fault, not a crash.
+            # Parsed as Bolt will parse it, to look at its shape before Bolt reads it.
+            payload = parse_body(body.decode("utf-8"), request.headers.get("Content-Type"))
+        except (ValueError, RecursionError) as error:
             log.warning("unreadable Slack request refused (%s)", type(error).__name__)
-            return Response("", status=400)
-        problem = envelope_problem(bolt_request.body)
+            return Response("unreadable body", status=400, mimetype="text/plain")
+        problem = envelope_problem(payload)
         if problem is not None:
             log.warning("malformed Slack payload refused: %s", problem)
             return Response(problem, status=400, mimetype="text/plain")
+        try:
+            bolt_request = to_bolt_request(request)
+        except Exception as error:  # any failure to read the body makes it a bad request
+            # Bolt reads more of the envelope (IDs, authorizations) as it builds its request;
+            # a shape it does not expect is the sender's fault, not a crash.
+            log.warning("unreadable Slack request refused (%s)", type(error).__name__)
+            return Response("unreadable payload", status=400, mimetype="text/plain")
         return to_flask_response(bolt.dispatch(bolt_request))
 
     @web.get("/healthz")
