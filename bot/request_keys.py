@@ -42,12 +42,17 @@ class _Pending:
 _pending: ContextVar[_Pending | None] = ContextVar("sla_request_key", default=None)
 
 
-def request_key(kind: str, *parts: object) -> str | None:
-    """The once-key of a Slack request (None when the request carries no usable ID)."""
-    if not parts or not all(isinstance(p, str) and p for p in parts):
+def request_key(kind: str, *ids: object, extra: tuple[str, ...] = ()) -> str | None:
+    """The once-key of a Slack request (None when the request carries no usable ID).
+
+    `ids` are Slack's own (non-empty); `extra` (who, what) is folded in as well, so that two
+    different requests can never share a key even if a sender reused an ID.
+    """
+    if not ids or not all(isinstance(part, str) and part for part in ids):
         return None
+    parts = [kind, *map(str, ids), *extra]
     # Hashed: the IDs come from the payload, of any length; the column holds 200 characters.
-    digest = hashlib.sha256("\x1f".join([kind, *map(str, parts)]).encode()).hexdigest()
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
     return f"slack:{kind}:{digest}"
 
 

@@ -31,11 +31,11 @@ def register(app: App, deps: Deps) -> None:
             ack(response_type="ephemeral", text=explain(cat, error))
             return
         ack()
-        trigger_id = text_of(command.get("trigger_id"))
+        trigger_id, text = text_of(command.get("trigger_id")), text_of(command.get("text"))
         # trigger_id is unique per typed command: a replayed copy changes nothing again.
         answer = keys.run(
-            request_key("command", trigger_id),
-            lambda: deps.commands.answer(text_of(command.get("text")), user),
+            request_key("command", trigger_id, extra=(user, text or "")),
+            lambda: deps.commands.answer(text, user),
             lambda: text_reply(cat.t("request.replayed")),
         )
         if isinstance(answer, OpenModal):

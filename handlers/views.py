@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App
@@ -43,10 +44,12 @@ def register(app: App, deps: Deps) -> None:
             channel = f"<#{deps.agreement.slack.handoff_channel}>"
             return confirmation_view(cat, result.lead, result.outcome, channel)
 
-        # A view's ID and hash name one submission of it: a replayed copy stores nothing.
+        # A view's ID and hash name one state of it, so one submission: a replayed copy (the
+        # same user and values too) stores nothing.
         shown = dict_of(view)
+        filled = json.dumps(values, sort_keys=True)
         answer = keys.run(
-            request_key("view", shown.get("id"), shown.get("hash")),
+            request_key("view", shown.get("id"), shown.get("hash"), extra=(user, filled)),
             hand_off,
             lambda: notice_view(cat, cat.t("request.replayed_modal")),
         )

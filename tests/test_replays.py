@@ -178,3 +178,17 @@ def test_a_new_submission_of_the_same_view_is_a_new_handoff(bot: LocalBot) -> No
         assert bot.slack.send_raw(body, headers).status == 200
     assert count(bot, Lead) == 1  # the same email: the second joins the first lead
     assert count(bot, Handoff) == 2
+
+
+def test_request_keys_need_slacks_id_and_fold_in_who_and_what() -> None:
+    from bot.request_keys import request_key
+
+    key = request_key("command", "1.2.abc", extra=("U0REP1", "touch L-1 call connected"))
+    assert key is not None and len(key) <= 200
+    assert key == request_key("command", "1.2.abc", extra=("U0REP1", "touch L-1 call connected"))
+    assert key != request_key("command", "1.2.abc", extra=("U0REP2", "touch L-1 call connected"))
+    assert key != request_key("view", "1.2.abc", extra=("U0REP1", "touch L-1 call connected"))
+    assert request_key("command", None) is None
+    assert request_key("command", "") is None
+    assert request_key("view", "V1", 7) is None
+    assert request_key("view", "V" * 10_000, "h") is not None  # any length: it is hashed
