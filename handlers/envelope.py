@@ -43,8 +43,10 @@ def envelope_problem(body: object) -> str | None:
     ):
         return "event has no type"
     view = body.get("view")
-    if isinstance(view, Mapping) and not _text_or_missing(view, "callback_id"):
-        return "view.callback_id is not text"
+    if isinstance(view, Mapping) and not (
+        _text_or_missing(view, "callback_id") and isinstance(view.get("type"), str)
+    ):
+        return "view has no type or callback_id"
     if body.get("type") in ("view_submission", "view_closed") and not isinstance(view, Mapping):
         return "view is missing"
     for key in ("response_urls", "authorizations"):

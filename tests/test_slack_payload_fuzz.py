@@ -368,6 +368,7 @@ VIEW_PATHS = [
     ("view", "state"),
     ("view", "state", "values"),
     ("view", "callback_id"),
+    ("view", "type"),
     ("response_urls",),
 ]
 
