@@ -67,7 +67,9 @@ class CadenceActions:
         self, lead_id: int, step: int, actor: str, reason: str
     ) -> tuple[TouchRequest, TouchResult]:
         """Log a disqualifying touch with its reason code (Marketing reads it in the thread)."""
-        kind = self.agreement.cadence.touches[step - 1].kind if step else "call"
+        steps = self.agreement.cadence.touches
+        # A step the cadence does not have is answered as stale by Touches.log, not an error.
+        kind = steps[step - 1].kind if 1 <= step <= len(steps) else "call"
         request = TouchRequest(
             lead_id,
             "call" if kind == "voicemail" else kind,

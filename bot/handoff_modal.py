@@ -7,6 +7,7 @@ from typing import Any
 from bot.blocks import Block, escape, section, truncate
 from bot.catalogue import Catalogue
 from bot.lead_view import LeadView
+from bot.slack_input import Unreadable, dict_of
 
 CALLBACK_ID = "handoff"
 FIELDS = ("name", "company", "email", "phone", "source", "reason")
@@ -58,10 +59,16 @@ def handoff_view(cat: Catalogue) -> dict[str, Any]:
     }
 
 
-def submitted_values(view: dict[str, Any]) -> dict[str, str | None]:
-    """Read the modal's inputs into handoff fields."""
-    values = view.get("state", {}).get("values", {})
-    return {field: (values.get(field, {}).get("value", {}) or {}).get("value") for field in FIELDS}
+def submitted_values(view: object) -> dict[str, str | None]:
+    """Read the modal's inputs into handoff fields; a state of the wrong shape is Unreadable."""
+    values = dict_of(dict_of(dict_of(view).get("state")).get("values"))
+    fields: dict[str, str | None] = {}
+    for field in FIELDS:
+        value = dict_of(dict_of(values.get(field)).get("value")).get("value")
+        if value is not None and not isinstance(value, str):
+            raise Unreadable("request.problem_form")
+        fields[field] = value
+    return fields
 
 
 def confirmation_view(cat: Catalogue, lead: LeadView, outcome: str, channel: str) -> dict[str, Any]:
@@ -71,6 +78,17 @@ def confirmation_view(cat: Catalogue, lead: LeadView, outcome: str, channel: str
     return {
         "type": "modal",
         "callback_id": f"{CALLBACK_ID}_done",
+        "title": {"type": "plain_text", "text": truncate(cat.t("modal.title"), 24)},
+        "close": {"type": "plain_text", "text": truncate(cat.t("modal.close"), 24)},
+        "blocks": [section(text)],
+    }
+
+
+def notice_view(cat: Catalogue, text: str) -> dict[str, Any]:
+    """A modal that only says something: a replayed or unreadable submission."""
+    return {
+        "type": "modal",
+        "callback_id": f"{CALLBACK_ID}_notice",
         "title": {"type": "plain_text", "text": truncate(cat.t("modal.title"), 24)},
         "close": {"type": "plain_text", "text": truncate(cat.t("modal.close"), 24)},
         "blocks": [section(text)],

@@ -28,23 +28,6 @@ QUICK_TOUCHES: tuple[tuple[str, str], ...] = (
 KIND_EMOJI = {"call": ":telephone_receiver:", "voicemail": ":speech_balloon:", "email": ":email:"}
 
 
-def parse_tap(value: str, user_id: str) -> TouchRequest:
-    """Read a touch button's value: one touch per (lead, step), however often it is tapped."""
-    from bot.touches import TouchRequest
-
-    data = json.loads(value)
-    lead, step = int(data["lead"]), data["step"]
-    return TouchRequest(
-        lead,
-        str(data["kind"]),
-        str(data["outcome"]),
-        user_id,
-        click_key=f"{lead}:{step}",
-        # The claim DM's buttons answer the first touch; a nudge's answer its cadence step.
-        step=step if isinstance(step, int) else None,
-    )
-
-
 class TouchMessages:
     """Builds the messages about touches in the agreement's language."""
 

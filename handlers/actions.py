@@ -9,7 +9,8 @@ from slack_bolt import Ack, App, Respond
 
 from bot.claim_inbox import parse_click
 from bot.lead_messages import CLAIM_ACTION
-from bot.touch_messages import TOUCH_ACTION, parse_tap
+from bot.slack_input import Unreadable, blocks_of, explain, response_url_of, tap_of, user_of
+from bot.touch_messages import TOUCH_ACTION
 
 if TYPE_CHECKING:
     from bot.deps import Deps
@@ -37,11 +38,20 @@ def register(app: App, deps: Deps) -> None:
     @app.action(re.compile(f"^{TOUCH_ACTION}:"))
     def log_touch(ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond) -> None:
         ack()
-        request = parse_tap(action["value"], body["user"]["id"])
+        url = response_url_of(body)
+        try:
+            request = tap_of(action.get("value"), user_of(body))
+        except Unreadable as error:
+            if url is not None:  # Slack always sends one; without it there is nowhere to answer
+                text = explain(deps.catalogue, error)
+                respond(response_type="ephemeral", replace_original=False, text=text)
+            return
         result = deps.touches.log(request)
         answer = deps.messages.touches.answer(result, request)
+        if url is None:
+            return
         if result.outcome in ("logged", "duplicate"):
-            original = (body.get("message") or {}).get("blocks") or []
+            original = blocks_of(body.get("message"))
             reply = deps.messages.touches.after_tap(original, answer)
             respond(replace_original=True, **reply.payload())
         else:

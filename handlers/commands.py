@@ -7,7 +7,10 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
+from bot.blocks import text_reply
 from bot.commands import OpenModal
+from bot.request_keys import RequestKeys, request_key
+from bot.slack_input import Unreadable, explain, response_url_of, text_of, user_of
 
 if TYPE_CHECKING:
     from bot.deps import Deps
@@ -15,12 +18,28 @@ if TYPE_CHECKING:
 
 def register(app: App, deps: Deps) -> None:
     """Register the /sla listener."""
+    keys = RequestKeys(deps.database, deps.clock)
+    cat = deps.catalogue
 
     @app.command("/sla")
     def sla(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        try:
+            user = user_of(command)
+            if response_url_of(command) is None:
+                raise Unreadable("request.problem_reply")
+        except Unreadable as error:
+            ack(response_type="ephemeral", text=explain(cat, error))
+            return
         ack()
-        answer = deps.commands.answer(command.get("text"), command["user_id"])
+        trigger_id, text = text_of(command.get("trigger_id")), text_of(command.get("text"))
+        # trigger_id is unique per typed command: a replayed copy changes nothing again.
+        answer = keys.run(
+            request_key("command", trigger_id, extra=(user, text or "")),
+            lambda: deps.commands.answer(text, user),
+            lambda: text_reply(cat.t("request.replayed")),
+        )
         if isinstance(answer, OpenModal):
-            client.views_open(trigger_id=command["trigger_id"], view=answer.view)
+            if trigger_id is not None:
+                client.views_open(trigger_id=trigger_id, view=answer.view)
             return
         respond(response_type="ephemeral", replace_original=False, **answer.payload())

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from bot.slack_input import Unreadable, text_of, user_of
+
 if TYPE_CHECKING:
     from bot.deps import Deps
 
@@ -18,6 +20,10 @@ def register(app: App, deps: Deps) -> None:
     def home_opened(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
         if event.get("tab", "home") != "home":
             return
-        if not deps.events.first_delivery(body.get("event_id")):
+        try:
+            user = user_of({"user_id": event.get("user")})
+        except Unreadable:
+            return  # an event about nobody: there is no Home to show (events get no answer)
+        if not deps.events.first_delivery(text_of(body.get("event_id"))):
             return
-        client.views_publish(user_id=event["user"], view=deps.events.home(event["user"]))
+        client.views_publish(user_id=user, view=deps.events.home(user))
