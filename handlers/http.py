@@ -32,20 +32,24 @@ def register(web: Flask, bolt: App, deps: Deps) -> None:
         if not is_signed_by_slack(secret, request.headers, body, time.time()):
             return Response("", status=401)
         try:
-            # Parsed as Bolt will parse it, to look at its shape before Bolt reads it.
-            payload = parse_body(body.decode("utf-8"), request.headers.get("Content-Type"))
-        except (ValueError, RecursionError) as error:
+            # Bolt parses the body once, here; its shape is checked before Bolt reads it.
+            bolt_request = to_bolt_request(request)
+        except Exception as error:  # any failure to read the body makes it a bad request
+            # Bolt reads part of the envelope (IDs, authorizations) as it builds its request;
+            # a shape it does not expect, or JSON nested too deep, is the sender's fault.
             log.warning("unreadable Slack request refused (%s)", type(error).__name__)
-            return Response("unreadable body", status=400, mimetype="text/plain")
-        problem = envelope_problem(payload)
+            problem = _shape_problem(body, request.headers.get("Content-Type"))
+            return Response(problem or "unreadable payload", status=400, mimetype="text/plain")
+        problem = envelope_problem(bolt_request.body)
         if problem is not None:
             log.warning("malformed Slack payload refused: %s", problem)
             return Response(problem, status=400, mimetype="text/plain")
-        try:
-            bolt_request = to_bolt_request(request)
-        except Exception as error:  # any failure to read the body makes it a bad request
-            # Bolt reads more of the envelope (IDs, authorizations) as it builds its request;
-            # a shape it does not expect is the sender's fault, not a crash.
-            log.warning("unreadable Slack request refused (%s)", type(error).__name__)
-            return Response("unreadable payload", status=400, mimetype="text/plain")
         return to_flask_response(bolt.dispatch(bolt_request))
+
+
+def _shape_problem(body: bytes, content_type: str | None) -> str | None:
+    """What is wrong with a body Bolt could not read, when its shape says (else None)."""
+    try:
+        return envelope_problem(parse_body(body.decode("utf-8"), content_type))
+    except (ValueError, RecursionError):
+        return None
