@@ -10,7 +10,12 @@ from sla_rules.durations import format_duration
 
 def local_time(moment: datetime, zone: ZoneInfo, reference: datetime | None = None) -> str:
     """HH:MM in the zone, with the date in front when it is not the reference's day."""
-    local = moment.astimezone(zone)
+    try:
+        local = moment.astimezone(zone)
+    except OverflowError:
+        # An instant at the edge of the calendar (year 1 from an older import) has no local
+        # time: shown as it was stored, so the lead can still be looked at and dealt with.
+        return moment.strftime("%Y-%m-%d %H:%M UTC")
     if reference is not None and reference.astimezone(zone).date() == local.date():
         return local.strftime("%H:%M")
     return local.strftime("%Y-%m-%d %H:%M")

@@ -111,6 +111,9 @@ class LeadStories:
             return cat.t(f"story.escalation_{detail.get('step', 'owner')}", time=when)
         if event.kind == "released":
             return cat.t("story.released", time=when)
+        if event.kind == "set_aside":
+            part = cat.t(f"set_aside.part.{detail.get('part')}")
+            return cat.t("story.set_aside", time=when, part=part)
         if event.kind in ("paused", "resumed", "skip", "snooze", "closed"):
             until = detail.get("until")
             until_text = local_time(datetime.fromisoformat(until), self.zone, now) if until else ""

@@ -125,6 +125,8 @@ def test_the_poisonous_lead_is_set_aside_after_n_ticks_and_managers_are_told_onc
     with database.reading() as session:
         assert count_set_aside(session) == 1
         assert [e.kind for e in timeline(session, bad)] == ["set_aside"]
+    story = cases.stories.story("L-1").text
+    assert "set aside: the response ladder kept failing on it; the managers were told" in story
     # Set aside: later ticks leave it alone, count nothing and tell nobody again.
     for minute in range(5, 9):
         tick(cases, at(f"10:0{minute}"))
