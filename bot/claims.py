@@ -16,6 +16,7 @@ from sla_rules.agreement import Agreement
 from sla_rules.business_clock import BusinessClock
 from storage import leads as repo
 from storage.cadence import current_away
+from storage.models import Lead
 from storage.outbox import enqueue
 from storage.unit_of_work import Database
 
@@ -55,12 +56,9 @@ class Claims:
         now = self.clock()
         # Most clicks in a race lose: answer those from a read, without queuing for the write.
         with self.database.reading() as session:
-            current = repo.lead_by_id(session, lead_id)
-            if current is None:
-                return ClaimResult("missing", None)
-            if current.owner_id is not None:
-                view = LeadView.of(current)
-                return ClaimResult("yours" if current.owner_id == user_id else "taken", view)
+            settled = self._settled(repo.lead_by_id(session, lead_id), user_id)
+            if settled is not None:
+                return settled
         with self.database.unit_of_work() as session:
             result = self.claim_in(session, lead_id, user_id, now)
         if result.outcome == "claimed":
@@ -71,12 +69,9 @@ class Claims:
         """Decide a claim inside the caller's transaction (call on_commit after a "claimed")."""
         if not self.agreement.slack.may_claim(user_id):
             return ClaimResult("not_rep", None)
-        current = repo.lead_by_id(session, lead_id)
-        if current is None:
-            return ClaimResult("missing", None)
-        if current.owner_id is not None:
-            view = LeadView.of(current)
-            return ClaimResult("yours" if current.owner_id == user_id else "taken", view)
+        settled = self._settled(repo.lead_by_id(session, lead_id), user_id)
+        if settled is not None:
+            return settled
         # Someone away is skipped as a claimer: the lead should go to a rep who is working.
         if current_away(session, user_id, now) is not None:
             return ClaimResult("away", None)
@@ -116,6 +111,16 @@ class Claims:
         dm = self.messages.owner_dm(view, now)
         enqueue(session, kind="dm", channel=user_id, lead_id=lead_id, now=now, payload=dm.payload())
         return ClaimResult("claimed", view)
+
+    @staticmethod
+    def _settled(current: Lead | None, user_id: str) -> ClaimResult | None:
+        """The answer when there is nothing to claim: no such lead, or it has an owner."""
+        if current is None:
+            return ClaimResult("missing", None)
+        if current.owner_id is not None:
+            view = LeadView.of(current)
+            return ClaimResult("yours" if current.owner_id == user_id else "taken", view)
+        return None
 
     def result_of(self, session: Session, outcome: ClaimOutcome, lead_id: int) -> ClaimResult:
         """A claim decided earlier, told again: its outcome with the lead as it stands now."""

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import urllib.error
 import urllib.request
 from collections import Counter
@@ -28,9 +27,10 @@ from bot.harness import API_TOKEN, LocalBot
 from sla_rules.counts import MAX_COUNT, parse_count
 from storage.models import Base
 from tests.conftest import EXAMPLES
+from tests.fuzz_budget import fuzz_examples
 from tests.helpers import MARTA
 
-EXAMPLES_COUNT = int(os.environ.get("SLA_FUZZ_EXAMPLES", "60"))
+EXAMPLES_COUNT = fuzz_examples(30)
 FUZZ = settings(
     max_examples=EXAMPLES_COUNT,
     deadline=None,

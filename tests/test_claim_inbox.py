@@ -8,7 +8,6 @@ SLA_FUZZ_EXAMPLES examples (default 60); e.g. SLA_FUZZ_EXAMPLES=2000 for a longe
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -27,9 +26,10 @@ from bot.standin.payloads import block_actions_payload
 from storage import leads as repo
 from storage.models import InboxItem
 from tests.conftest import EXAMPLES
+from tests.fuzz_budget import fuzz_examples
 from tests.helpers import hand_off, lead_number, run_together, wait_announced
 
-FUZZ_EXAMPLES = int(os.environ.get("SLA_FUZZ_EXAMPLES", "60"))
+FUZZ_EXAMPLES = fuzz_examples(30)
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 A real `sla-bot run` child process posts to the in-test stand-in, which stores the post at
 once and holds its answer; the test kills the process while the answer is held, restarts it
 on the same database and waits: each message must exist exactly once in Slack, and the
-lead must point at it. Each case repeats over SLA_CRASH_KILLS kill moments (default 3):
+lead must point at it. Each case repeats over SLA_CRASH_KILLS kill moments (default 2):
 `SLA_CRASH_KILLS=20 .venv/bin/python -m pytest tests/test_crash_sends.py` for a longer run.
 """
 
@@ -27,7 +27,7 @@ from tests.helpers import MARTA, claim_values
 from tests.process_bot import BotProcess
 
 AGREEMENT = EXAMPLES / "agreement.en.yaml"
-KILLS = int(os.environ.get("SLA_CRASH_KILLS", "3"))
+KILLS = int(os.environ.get("SLA_CRASH_KILLS", "2"))
 # The delivery client waits this long for an answer; every kill comes before it runs out, so
 # the process dies with the post in Slack and its answer unread. Leases are 5x + 1 s.
 CLIENT_TIMEOUT = 1.0

@@ -7,7 +7,6 @@ The hypothesis test over query strings and headers runs SLA_FUZZ_EXAMPLES exampl
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
 import urllib.error
@@ -32,9 +31,10 @@ from storage.health import DEAD, outbox_backlog
 from storage.models import OutboxMessage
 from storage.unit_of_work import Database
 from tests.conftest import EXAMPLES
+from tests.fuzz_budget import fuzz_examples
 from tests.helpers import drain, hand_off
 
-FUZZ_EXAMPLES = int(os.environ.get("SLA_FUZZ_EXAMPLES", "50"))
+FUZZ_EXAMPLES = fuzz_examples(50)
 AGREEMENT = EXAMPLES / "agreement.en.yaml"
 
 

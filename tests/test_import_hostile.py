@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from pathlib import Path
 
 import pytest
@@ -21,8 +20,9 @@ from sla_rules.agreement import load_agreement
 from storage.models import Lead
 from storage.unit_of_work import Database
 from tests.conftest import EXAMPLES
+from tests.fuzz_budget import fuzz_examples
 
-EXAMPLES_COUNT = int(os.environ.get("SLA_FUZZ_EXAMPLES", "60"))
+EXAMPLES_COUNT = fuzz_examples(30)
 EN = Catalogue("en")
 AGREEMENT = load_agreement(EXAMPLES / "agreement.en.yaml")
 FIELDS = list(COLUMNS)

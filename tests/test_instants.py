@@ -7,7 +7,6 @@ every tick failed on it from then on. Run the property tests longer with SLA_FUZ
 from __future__ import annotations
 
 import io
-import os
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -25,9 +24,10 @@ from sla_rules.instants import CLOCK_SKEW, EARLIEST, day_problem, instant_proble
 from storage.models import Base
 from storage.unit_of_work import Database
 from tests.conftest import EXAMPLES
+from tests.fuzz_budget import fuzz_examples
 from tests.helpers import MARTA, drain, post_json, wait_announced
 
-EXAMPLES_COUNT = int(os.environ.get("SLA_FUZZ_EXAMPLES", "100"))
+EXAMPLES_COUNT = fuzz_examples(100)
 NOW = datetime(2026, 11, 25, 16, 0, tzinfo=UTC)
 EN = Catalogue("en")
 

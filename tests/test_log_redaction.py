@@ -44,12 +44,13 @@ from bot.standin import SlackStandIn
 from storage.models import Lead
 from storage.unit_of_work import Database
 from tests.conftest import EXAMPLES
+from tests.fuzz_budget import fuzz_examples
 from tests.helpers import MARTA, hand_off, lead_number, wait_announced
 
 OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 IPV4 = re.compile(rf"{OCTET}(?:\.{OCTET}){{3}}")
 SLA_BOT = shutil.which("sla-bot", path=str(Path(sys.executable).parent)) or "sla-bot"
-FUZZ_EXAMPLES = int(os.environ.get("SLA_FUZZ_EXAMPLES", "200"))
+FUZZ_EXAMPLES = fuzz_examples(200)
 SECRETS = [BOT_TOKEN, SIGNING_SECRET, API_TOKEN]
 # What must never be found in any log line, record argument or traceback.
 FORBIDDEN = [

@@ -11,7 +11,6 @@ Run the property tests longer with SLA_FUZZ_EXAMPLES=2000.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -33,9 +32,10 @@ from bot.lead_messages import LeadMessages
 from bot.lead_view import LeadView
 from storage.models import Lead
 from tests.conftest import EXAMPLES
+from tests.fuzz_budget import fuzz_examples
 from tests.helpers import claim_values, drain, hand_off, lead_number, wait_announced
 
-EXAMPLES_COUNT = int(os.environ.get("SLA_FUZZ_EXAMPLES", "100"))
+EXAMPLES_COUNT = fuzz_examples(100)
 
 # What a hostile web form sends; each carries a marker that must never reach Slack raw.
 HOSTILE = {

@@ -7,7 +7,6 @@ with e.g. `SLA_FUZZ_EXAMPLES=5000 pytest tests/test_metrics.py`.
 
 from __future__ import annotations
 
-import os
 import time
 import urllib.request
 from datetime import timedelta
@@ -26,9 +25,10 @@ from bot.standin import SlackStandIn
 from storage.health import DEAD
 from storage.models import Lead, OutboxMessage
 from tests.conftest import EXAMPLES
+from tests.fuzz_budget import fuzz_examples
 from tests.helpers import drain, hand_off
 
-FUZZ_EXAMPLES = int(os.environ.get("SLA_FUZZ_EXAMPLES", "100"))
+FUZZ_EXAMPLES = fuzz_examples(100)
 AGREEMENT = EXAMPLES / "agreement.en.yaml"
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 

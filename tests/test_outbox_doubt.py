@@ -8,7 +8,6 @@ The metadata property test runs SLA_FUZZ_EXAMPLES examples (default 200).
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -21,11 +20,12 @@ from bot.harness import LocalBot
 from bot.outbox.calls import EVENT_TYPE, tag_ids
 from storage.models import Lead, OutboxMessage
 from tests.conftest import EXAMPLES
+from tests.fuzz_budget import fuzz_examples
 from tests.helpers import announcements, hand_off, lead_number, wait_announced
 
 AGREEMENT = EXAMPLES / "agreement.en.yaml"
 QUICK = {"SLACK_DELIVERY_TIMEOUT": "1"}
-FUZZ_EXAMPLES = int(os.environ.get("SLA_FUZZ_EXAMPLES", "200"))
+FUZZ_EXAMPLES = fuzz_examples(200)
 
 
 def outbox(bot: LocalBot) -> list[OutboxMessage]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import threading
 import urllib.parse
 from collections.abc import Iterator
@@ -30,9 +29,10 @@ from bot.harness import LocalBot
 from bot.standin import SlackStandIn
 from storage.models import Base
 from tests.conftest import EXAMPLES as AGREEMENTS
+from tests.fuzz_budget import fuzz_examples
 from tests.helpers import drain, hand_off, lead_number, wait_announced
 
-EXAMPLES = int(os.environ.get("SLA_FUZZ_EXAMPLES", "60"))
+EXAMPLES = fuzz_examples(30)
 FORM = "application/x-www-form-urlencoded"
 # Tables the fuzz may not touch (slack_events only learns event IDs, once_keys only keys of
 # requests that wrote, so both stay put too when nothing is written).

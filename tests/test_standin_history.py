@@ -9,7 +9,6 @@ start with the parent. The property test sends SLA_FUZZ_EXAMPLES hostile argumen
 from __future__ import annotations
 
 import json
-import os
 import threading
 import urllib.request
 from collections.abc import Iterator
@@ -22,8 +21,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.standin import SlackStandIn
+from tests.fuzz_budget import fuzz_examples
 
-FUZZ_EXAMPLES = int(os.environ.get("SLA_FUZZ_EXAMPLES", "100"))
+FUZZ_EXAMPLES = fuzz_examples(100)
 TAG = {"event_type": "sla_bot_outbox", "event_payload": {"outbox_id": 7}}
 
 

@@ -10,7 +10,6 @@ The hypothesis test runs SLA_FUZZ_EXAMPLES examples (default 60); e.g.
 from __future__ import annotations
 
 import json
-import os
 import time
 import urllib.parse
 from typing import Any
@@ -24,9 +23,10 @@ from bot.harness import SIGNING_SECRET, LocalBot
 from bot.standin import SlackStandIn, slack_signature
 from handlers.signature import is_signed_by_slack
 from storage.models import Base
+from tests.fuzz_budget import fuzz_examples
 
 FORM = "application/x-www-form-urlencoded"
-EXAMPLES = int(os.environ.get("SLA_FUZZ_EXAMPLES", "60"))
+EXAMPLES = fuzz_examples(30)
 
 
 def row_counts(bot: LocalBot) -> dict[str, int]:
