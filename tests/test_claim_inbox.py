@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -33,15 +32,8 @@ FUZZ_EXAMPLES = fuzz_examples(30)
 
 
 @pytest.fixture
-def bot(standin: SlackStandIn, database_url: str) -> Iterator[LocalBot]:
-    with LocalBot(
-        EXAMPLES / "agreement.en.yaml",
-        standin=standin,
-        database_url=database_url,
-        pace_seconds=0.05,
-        ticker=False,
-    ) as running:
-        yield running
+def bot(english_bot_on_each_database: LocalBot) -> LocalBot:
+    return english_bot_on_each_database
 
 
 def items(bot: LocalBot) -> list[InboxItem]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import time
 import urllib.parse
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,24 +17,16 @@ from sqlalchemy import func, select
 
 from bot.harness import SIGNING_SECRET, LocalBot
 from bot.render import render_message
-from bot.standin import SlackStandIn, payloads, slack_signature
+from bot.standin import payloads, slack_signature
 from storage.models import AwayPeriod, CountEntry, Handoff, Lead, Touch
-from tests.conftest import EXAMPLES
 from tests.helpers import HANDOFF_MODAL, drain, hand_off, lead_number, run_together, wait_announced
 
 FORM = "application/x-www-form-urlencoded"
 
 
 @pytest.fixture
-def bot(standin: SlackStandIn, database_url: str) -> Iterator[LocalBot]:
-    with LocalBot(
-        EXAMPLES / "agreement.en.yaml",
-        standin=standin,
-        database_url=database_url,
-        pace_seconds=0.05,
-        ticker=False,
-    ) as running:
-        yield running
+def bot(english_bot_on_each_database: LocalBot) -> LocalBot:
+    return english_bot_on_each_database
 
 
 def signed(body: bytes, content_type: str = FORM) -> dict[str, str]:
