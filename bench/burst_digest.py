@@ -31,9 +31,9 @@ from bench.common import (
     verdict,
 )
 from bench.loadgen import SEQ, LoadProcess, LoadResult, Plan
-from bot.harness import LocalBot
-from bot.lead_messages import CLAIM_ACTION, DIGEST_MAX_LEADS
-from bot.standin import RecordedCall
+from bot.leads.messages import CLAIM_ACTION, DIGEST_MAX_LEADS
+from bot.local.harness import LocalBot
+from bot.local.standin import RecordedCall
 from storage.engine import make_engine
 from storage.models import Lead
 

@@ -34,12 +34,12 @@ from bench.common import (
 )
 from bench.loadgen import SEQ, LoadProcess, LoadResult, Plan, run_load
 from bench.remote_standin import RemoteStandIn
-from bot.harness import BOT_TOKEN, SIGNING_SECRET, LocalBot
-from bot.heap import freeze_startup_heap
-from bot.lead_messages import CLAIM_ACTION
-from bot.server import local_server
-from bot.standin import RESPONSE_URL_METHOD, SlackStandIn
-from bot.standin.payloads import block_actions_payload, message_for_payload
+from bot.leads.messages import CLAIM_ACTION
+from bot.local.harness import BOT_TOKEN, SIGNING_SECRET, LocalBot
+from bot.local.standin import RESPONSE_URL_METHOD, SlackStandIn
+from bot.local.standin.payloads import block_actions_payload, message_for_payload
+from bot.runtime.heap import freeze_startup_heap
+from bot.runtime.server import local_server
 from storage.engine import make_engine
 from storage.models import Lead, LeadEvent
 

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.harness import API_TOKEN
+from bot.local.harness import API_TOKEN
 
 ROOT = Path(__file__).resolve().parent.parent
 AGREEMENT = ROOT / "examples" / "agreement.en.yaml"

@@ -32,11 +32,11 @@ from sqlalchemy import Engine, event
 from bench import claim_ack
 from bench.common import AGREEMENT, Latency, api_headers, handoff_template, host_port
 from bench.loadgen import LoadProcess, Plan
-from bot.claims import ClaimOutcome, ClaimResult, Claims
-from bot.harness import LocalBot
-from bot.lead_messages import CLAIM_ACTION
-from bot.lead_view import LeadView
+from bot.leads.claims import ClaimOutcome, ClaimResult, Claims
+from bot.leads.messages import CLAIM_ACTION
+from bot.local.harness import LocalBot
 from bot.outbox.worker import OutboxWorker
+from bot.ui.lead_view import LeadView
 from handlers import actions
 from storage import leads as repo
 from storage import unit_of_work

@@ -24,7 +24,7 @@ from bench.common import (
     verdict,
 )
 from bench.loadgen import LoadProcess, LoadResult, Plan, run_load
-from bot.harness import LocalBot
+from bot.local.harness import LocalBot
 from storage.engine import make_engine
 from storage.migrate import upgrade
 from storage.models import Handoff, Lead, LeadEvent, OutboxMessage

@@ -35,8 +35,8 @@ from bench.tick_idle import (
     print_table,
     verdict,
 )
-from bot.clock import utc_now
-from bot.use_cases import build_use_cases
+from bot.bootstrap import build_use_cases
+from bot.runtime.clock import utc_now
 from sla_rules.escalation import step_name
 from storage.models import NotificationLedger, OutboxMessage
 from storage.unit_of_work import Database

@@ -50,8 +50,8 @@ from bench.nudge_lateness import (
     open_hours_data,
 )
 from bench.tick_idle import bulk_insert, lead_row, print_table, verdict
-from bot.clock import utc_now
-from bot.standin import SlackStandIn
+from bot.local.standin import SlackStandIn
+from bot.runtime.clock import utc_now
 from sla_rules.agreement import Agreement
 from sla_rules.leads import CLAIMED, NOT_REACHED, UNCLAIMED, status_after
 from storage.engine import make_engine

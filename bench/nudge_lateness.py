@@ -49,8 +49,8 @@ from bench.tick_idle import (
     print_table,
     verdict,
 )
-from bot.clock import utc_now
-from bot.use_cases import build_use_cases
+from bot.bootstrap import build_use_cases
+from bot.runtime.clock import utc_now
 from sla_rules.agreement import Agreement, parse_agreement
 from sla_rules.leads import CLAIMED
 from storage.models import Lead, NotificationLedger, OutboxMessage, Touch

@@ -10,7 +10,7 @@ from multiprocessing.managers import BaseManager
 from types import TracebackType
 from typing import Any, Self
 
-from bot.standin import RecordedCall, SlackStandIn
+from bot.local.standin import RecordedCall, SlackStandIn
 
 # What the benchmarks call; the manager's proxy forwards only these.
 EXPOSED = (

@@ -21,9 +21,9 @@ from typing import Any
 from sqlalchemy import event, insert, text
 
 from bench.tick_idle import AGREEMENT, complete_row, migrated_database, print_table, verdict
-from bot.catalogue import Catalogue
-from bot.reports import Reports
-from bot.use_cases import build_use_cases
+from bot.bootstrap import build_use_cases
+from bot.goals.reports import Reports
+from bot.ui.catalogue import Catalogue
 from sla_rules.agreement import Agreement, load_agreement
 from sla_rules.leads import CLAIMED, DISQUALIFIED, NOT_REACHED, REACHED, UNCLAIMED, WON
 from sla_rules.periods import Period, parse_period

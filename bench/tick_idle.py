@@ -26,8 +26,8 @@ import yaml
 from sqlalchemy import bindparam, event, func, insert, select, text
 
 from bench.common import AGREEMENT, percentile, print_table, verdict
-from bot.clock import utc_now
-from bot.use_cases import build_use_cases
+from bot.bootstrap import build_use_cases
+from bot.runtime.clock import utc_now
 from sla_rules.agreement import Agreement, parse_agreement
 from sla_rules.leads import CLAIMED, UNCLAIMED, email_key
 from storage.engine import make_engine

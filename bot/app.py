@@ -12,25 +12,25 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 
 import handlers
-from bot.background import Background
-from bot.catalogue import Catalogue
-from bot.claim_inbox import ClaimInbox
-from bot.clock import Clock, utc_now
-from bot.commands import SlaCommands
+from bot.bootstrap import build_use_cases
+from bot.cadence.mine import MyLeads
 from bot.deps import Deps
-from bot.events import EventUseCases
-from bot.goal_commands import GoalCommands
-from bot.home import HomeTab
-from bot.knowledge import KnowledgeAnswers
-from bot.mine import MyLeads
+from bot.home.events import EventUseCases
+from bot.home.tab import HomeTab
+from bot.knowledge.answers import KnowledgeAnswers
+from bot.leads.claim_inbox import ClaimInbox
 from bot.outbox.worker import PACE_SECONDS, OutboxWorker
-from bot.replies import ReplySender
-from bot.scheduler import Ticker
-from bot.server import SERVER_THREADS
+from bot.runtime.background import Background
+from bot.runtime.clock import Clock, utc_now
+from bot.runtime.replies import ReplySender
+from bot.runtime.scheduler import Ticker
+from bot.runtime.server import SERVER_THREADS
+from bot.runtime.tick_parts import run_parts
 from bot.settings import Settings
-from bot.tick_parts import run_parts
-from bot.touch_command import TouchCommand
-from bot.use_cases import build_use_cases
+from bot.slash.commands import SlaCommands
+from bot.slash.goals import GoalCommands
+from bot.slash.touch import TouchCommand
+from bot.ui.catalogue import Catalogue
 from sla_rules.agreement import Agreement
 from storage.engine import make_engine
 from storage.unit_of_work import Database

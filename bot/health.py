@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.clock import Clock
-from bot.scheduler import STALLED_PERIODS, TickWatch
+from bot.runtime.clock import Clock
+from bot.runtime.scheduler import STALLED_PERIODS, TickWatch
 from storage import health as figures
 from storage.leads import count_set_aside
 from storage.unit_of_work import Database

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from bot.clock import Clock
+from bot.runtime.clock import Clock
 from storage.goals import once, once_at
 from storage.unit_of_work import Database
 

@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.catalogue import Catalogue
-from bot.touches import TouchRequest
+from bot.cadence.touches import TouchRequest
+from bot.ui.catalogue import Catalogue
 from sla_rules.touches import fits
 
 # Lead IDs and steps are database integers: anything past PostgreSQL's INTEGER is no lead.

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App, Respond
 
-from bot.claim_inbox import parse_click
-from bot.lead_messages import CLAIM_ACTION
+from bot.cadence.touch_messages import TOUCH_ACTION
+from bot.leads.claim_inbox import parse_click
+from bot.leads.messages import CLAIM_ACTION
 from bot.slack_input import Unreadable, blocks_of, explain, response_url_of, tap_of, user_of
-from bot.touch_messages import TOUCH_ACTION
 
 if TYPE_CHECKING:
     from bot.deps import Deps

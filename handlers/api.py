@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 from flask import Blueprint, Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from bot.api_body import BodyError, read_json
-from bot.catalogue import Catalogue
-from bot.handoff_input import parse_handoff
+from bot.leads.handoff_input import parse_handoff
+from bot.runtime.api_body import BodyError, read_json
+from bot.ui.catalogue import Catalogue
 
 if TYPE_CHECKING:
     from bot.deps import Deps

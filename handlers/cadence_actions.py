@@ -7,9 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App, Respond
 
-from bot.blocks import Reply, section
-from bot.cadence_actions import step_answer
-from bot.cadence_messages import DISQUALIFY_ACTION, DISQUALIFY_REASONS, SKIP_ACTION, SNOOZE_ACTION
+from bot.cadence.actions import step_answer
+from bot.cadence.messages import DISQUALIFY_ACTION, DISQUALIFY_REASONS, SKIP_ACTION, SNOOZE_ACTION
 from bot.slack_input import (
     Unreadable,
     blocks_of,
@@ -20,6 +19,7 @@ from bot.slack_input import (
     snooze_of,
     user_of,
 )
+from bot.ui.blocks import Reply, section
 
 if TYPE_CHECKING:
     from bot.deps import Deps

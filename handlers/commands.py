@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.blocks import text_reply
-from bot.commands import OpenModal
 from bot.request_keys import RequestKeys, request_key
 from bot.slack_input import Unreadable, explain, response_url_of, text_of, user_of
+from bot.slash.commands import OpenModal
+from bot.ui.blocks import text_reply
 
 if TYPE_CHECKING:
     from bot.deps import Deps

@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING
 
 from flask import Flask, Response, jsonify
 
-from bot import metrics
 from bot.health import check_health
-from bot.scheduler import running_watches
+from bot.runtime import metrics
+from bot.runtime.scheduler import running_watches
 
 if TYPE_CHECKING:
     from bot.deps import Deps

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App
 
-from bot.handoff_input import parse_handoff
-from bot.handoff_modal import CALLBACK_ID, confirmation_view, notice_view, submitted_values
+from bot.leads.handoff_input import parse_handoff
+from bot.leads.handoff_modal import CALLBACK_ID, confirmation_view, notice_view, submitted_values
 from bot.request_keys import RequestKeys, request_key
 from bot.slack_input import Unreadable, dict_of, explain, user_of
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
-from bot.demo_kit import PEOPLE
-from bot.harness import LocalBot
-from bot.standin import SlackStandIn
+from bot.local.demo.kit import PEOPLE
+from bot.local.harness import LocalBot
+from bot.local.standin import SlackStandIn
 from storage.engine import make_engine
 from storage.migrate import upgrade
 from storage.unit_of_work import Database

@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from bot.harness import API_TOKEN, LocalBot
+from bot.local.harness import API_TOKEN, LocalBot
 
 MARTA = {
     "external_id": "crm-1001",

@@ -17,8 +17,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-from bot.harness import API_TOKEN, SIGNING_SECRET, local_env, post_api
-from bot.standin import SignedSlackClient, SlackStandIn
+from bot.local.harness import API_TOKEN, SIGNING_SECRET, local_env, post_api
+from bot.local.standin import SignedSlackClient, SlackStandIn
 
 ROOT = Path(__file__).resolve().parent.parent
 

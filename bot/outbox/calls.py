@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.lead_messages import LeadMessages
-from bot.lead_view import LeadView
+from bot.leads.messages import LeadMessages
+from bot.ui.lead_view import LeadView
 from storage import leads as repo
 from storage.models import Lead, OutboxMessage
 

@@ -9,8 +9,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.catalogue import Catalogue
 from bot.outbox.calls import Pending
+from bot.ui.catalogue import Catalogue
 from sla_rules.leads import short_id
 from storage import outbox as box
 

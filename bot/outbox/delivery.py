@@ -18,13 +18,13 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from bot import metrics
-from bot.clock import Clock
-from bot.lead_messages import LeadMessages
-from bot.logs import lead_context
+from bot.leads.messages import LeadMessages
 from bot.outbox import dead_letters
 from bot.outbox.calls import ChartMaker, NotYet, Pending, SlackCall, build_call, tagged
 from bot.outbox.lookup import LookupFailed, find_posted
+from bot.runtime import metrics
+from bot.runtime.clock import Clock
+from bot.runtime.logs import lead_context
 from storage import leads as repo
 from storage import outbox as box
 from storage.models import Lead

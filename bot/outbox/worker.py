@@ -14,10 +14,10 @@ from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
 
-from bot.clock import Clock
-from bot.lead_messages import DIGEST_MAX_LEADS, LeadMessages
+from bot.leads.messages import DIGEST_MAX_LEADS, LeadMessages
 from bot.outbox.calls import ChartMaker, Pending
 from bot.outbox.delivery import Delivery
+from bot.runtime.clock import Clock
 from storage import outbox as box
 from storage.unit_of_work import Database
 

@@ -1,0 +1,143 @@
+"""What an owner does with a due cadence step besides logging it: skip, snooze, disqualify."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from bot.cadence.keeper import CadenceKeeper
+from bot.cadence.touch_messages import TouchMessages
+from bot.cadence.touches import Touches, TouchRequest, TouchResult
+from bot.runtime.clock import Clock
+from bot.ui.formatting import local_time
+from bot.ui.lead_view import LeadView
+from sla_rules.agreement import Agreement
+from sla_rules.cadence import check_snooze
+from sla_rules.leads import OPEN_STATUSES
+from storage import leads as repo
+from storage.inserts import insert_if_absent
+from storage.models import CadenceEvent
+from storage.unit_of_work import Database
+
+StepOutcome = Literal["done", "duplicate", "missing", "not_allowed", "stale", "refused"]
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """How a skip or snooze went, and the lead as it now stands."""
+
+    outcome: StepOutcome
+    lead: LeadView | None
+    refusal: str | None = None
+
+
+class CadenceActions:
+    """Skips and snoozes the step due, or disqualifies the lead from a nudge."""
+
+    def __init__(
+        self,
+        database: Database,
+        agreement: Agreement,
+        keeper: CadenceKeeper,
+        touches: Touches,
+        clock: Clock,
+        on_commit: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.database = database
+        self.agreement = agreement
+        self.keeper = keeper
+        self.touches = touches
+        self.clock = clock
+        self.on_commit = on_commit
+
+    def skip(self, lead_id: int, step: int, actor: str) -> StepResult:
+        """Skip the step due; later steps keep their spacing from now."""
+        return self._record(lead_id, step, actor, "skip", None)
+
+    def snooze(self, lead_id: int, step: int, actor: str, until: datetime) -> StepResult:
+        """Push the step due to a later business-hours time."""
+        refusal = check_snooze(self.keeper.business, until, self.clock())
+        if refusal is not None:
+            return StepResult("refused", None, refusal)
+        return self._record(lead_id, step, actor, "snooze", until)
+
+    def disqualify(
+        self, lead_id: int, step: int, actor: str, reason: str
+    ) -> tuple[TouchRequest, TouchResult]:
+        """Log a disqualifying touch with its reason code (Marketing reads it in the thread)."""
+        steps = self.agreement.cadence.touches
+        # A step the cadence does not have is answered as stale by Touches.log, not an error.
+        kind = steps[step - 1].kind if 1 <= step <= len(steps) else "call"
+        request = TouchRequest(
+            lead_id,
+            "call" if kind == "voicemail" else kind,
+            "disqualified",
+            actor,
+            reason=reason,
+            click_key=f"{lead_id}:{step}:disqualify",
+            step=step,
+        )
+        return request, self.touches.log(request)
+
+    def _record(
+        self, lead_id: int, step: int, actor: str, action: str, until: datetime | None
+    ) -> StepResult:
+        now = self.clock()
+        with self.database.unit_of_work() as session:
+            lead = repo.lead_by_id(session, lead_id)
+            if lead is None:
+                return StepResult("missing", None)
+            view = LeadView.of(lead)
+            if lead.status not in OPEN_STATUSES or lead.cadence_step != step:
+                return StepResult("stale", view)
+            if not self.touches.may_log(view, actor):
+                return StepResult("not_allowed", view)
+            values = {
+                "lead_id": lead_id,
+                "action": action,
+                "step": step,
+                "at": now,
+                "until": until,
+                "actor": actor,
+                "click_key": f"{lead_id}:{step}:{action}:{until or ''}",
+            }
+            if not insert_if_absent(session, CadenceEvent.__table__, values):
+                return StepResult("duplicate", view)
+            repo.add_event(
+                session,
+                lead_id,
+                action,
+                now,
+                actor,
+                step=step,
+                until=until.isoformat() if until else None,
+            )
+            self.keeper.refresh(session, lead, now)
+            session.flush()
+            view = LeadView.of(lead)
+        self.on_commit()
+        return StepResult("done", view)
+
+
+def step_answer(
+    result: StepResult, action: str, step: int, messages: TouchMessages, hours: str
+) -> str:
+    """What the owner is told after a skip or snooze."""
+    cat = messages.cat
+    lead = result.lead
+    if result.outcome == "refused":
+        key = "cadence.snooze_in_past" if result.refusal == "in_past" else "cadence.snooze_closed"
+        return cat.t(key, hours=hours)
+    if lead is None:
+        return cat.t("touch.missing")
+    if result.outcome == "stale":
+        return messages.current_step(lead)
+    if result.outcome == "not_allowed":
+        return cat.t("touch.not_owner", id=lead.short_id, owner=lead.owner_id or "—")
+    if action == "skip":
+        return cat.t("cadence.skipped", step=step, id=lead.short_id)
+    due = lead.cadence_due_at
+    time = local_time(due, messages.zone) if due else "—"
+    return cat.t("cadence.snoozed", step=step, id=lead.short_id, time=time)

@@ -1,0 +1,99 @@
+"""Time away: /sla away [until DATE] and /sla back, and what they change."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+
+from bot.cadence.keeper import CadenceKeeper
+from bot.runtime.clock import Clock
+from bot.ui.blocks import Reply, text_reply
+from bot.ui.catalogue import Catalogue
+from sla_rules.agreement import Agreement
+from storage import cadence as store
+from storage import leads as repo
+from storage.models import AwayPeriod
+from storage.unit_of_work import Database
+
+UNTIL_WORDS = {"until", "hasta", "till"}
+
+
+class AwayTime:
+    """Marks reps away and back; their leads pause and resume, with the reason on record."""
+
+    def __init__(
+        self,
+        database: Database,
+        agreement: Agreement,
+        keeper: CadenceKeeper,
+        cat: Catalogue,
+        clock: Clock,
+        on_commit: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.database = database
+        self.agreement = agreement
+        self.keeper = keeper
+        self.cat = cat
+        self.clock = clock
+        self.on_commit = on_commit
+
+    def is_away(self, user_id: str) -> bool:
+        """Tell whether the user is away now."""
+        with self.database.reading() as session:
+            return store.current_away(session, user_id, self.clock()) is not None
+
+    def _until(self, words: list[str], today: date) -> datetime | str | None:
+        words = [w for w in words if w.lower() not in UNTIL_WORDS]
+        if not words:
+            return None
+        try:
+            day = date.fromisoformat(words[0])
+        except ValueError:
+            return "away.bad_date"
+        if day < today:
+            return "away.past_date"
+        # Away through that whole day: back at the start of the next one, in the team's zone.
+        return datetime.combine(day + timedelta(days=1), time(0), self.agreement.zone)
+
+    def go_away(self, user_id: str, args: str) -> Reply:
+        """Start a time away (ending any earlier one)."""
+        now = self.clock()
+        zone = self.agreement.zone
+        until = self._until(args.split(), now.astimezone(zone).date())
+        if isinstance(until, str):
+            return text_reply(self.cat.t(until))
+        with self.database.unit_of_work() as session:
+            current = store.current_away(session, user_id, now)
+            if current is not None:
+                current.ended_at = now
+            session.add(AwayPeriod(user_id=user_id, starts_at=now, until=until))
+            leads = store.open_leads_of(session, user_id)
+            for lead in leads:
+                repo.add_event(
+                    session,
+                    lead.id,
+                    "paused",
+                    now,
+                    user_id,
+                    until=until.isoformat() if until else None,
+                )
+        count = self.cat.plural("away.leads", len(leads))
+        if until is None:
+            return text_reply(self.cat.t("away.away_open", leads=count))
+        last_day = (until - timedelta(days=1)).astimezone(zone).date().isoformat()
+        return text_reply(self.cat.t("away.away_until", date=last_day, leads=count))
+
+    def come_back(self, user_id: str) -> Reply:
+        """End the time away; the leads' nudges resume from their plan."""
+        now = self.clock()
+        with self.database.unit_of_work() as session:
+            current = store.current_away(session, user_id, now)
+            if current is None:
+                return text_reply(self.cat.t("away.not_away"))
+            current.ended_at = now
+            leads = store.open_leads_of(session, user_id)
+            for lead in leads:
+                repo.add_event(session, lead.id, "resumed", now, user_id)
+                self.keeper.refresh(session, lead, now)
+        self.on_commit()
+        return text_reply(self.cat.t("away.back", leads=self.cat.plural("away.leads", len(leads))))

@@ -1,0 +1,108 @@
+"""The `sla-bot` command line: run, check, demo, import."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from sqlalchemy.exc import OperationalError
+
+from bot.knowledge.summary import summary_lines, title
+from bot.runtime.logs import configure_logging, known_secrets
+from bot.settings import SettingsError, load_settings
+from bot.ui.catalogue import Catalogue
+from bot.ui.render import plain
+from sla_rules.agreement import AgreementError, load_agreement
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sla-bot", description="SLA Bot: the Sales–Marketing agreement as a Slack teammate."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("run", help="start the bot (Socket Mode when SLACK_APP_TOKEN is set)")
+    check = commands.add_parser("check", help="validate an agreement file and summarise it")
+    check.add_argument("file", nargs="?", help="the agreement (default: $SLA_CONFIG or sla.yaml)")
+    demo = commands.add_parser("demo", help="run the bot against a local Slack stand-in")
+    demo.add_argument("--agreement", help="an agreement file instead of the English example")
+    commands.add_parser("standup", help="post today's standup now (once a day)")
+    bulk = commands.add_parser("import", help="hand off the leads of a CSV file")
+    bulk.add_argument("file", help="the CSV file: a header row, then one lead per line")
+    bulk.add_argument("--agreement", help="the agreement (default: $SLA_CONFIG or sla.yaml)")
+    return parser
+
+
+def check(path: str) -> int:
+    """Print the agreement's summary, or every problem with its path; return the exit code."""
+    try:
+        agreement = load_agreement(path)
+    except AgreementError as error:
+        cat = Catalogue("en")
+        print(cat.plural("check.invalid", len(error.problems), path=path), file=sys.stderr)
+        for line in str(error).splitlines():
+            print(f"  {line}", file=sys.stderr)
+        return 1
+    cat = Catalogue(agreement.locale)
+    print(cat.t("check.valid", path=path))
+    print(plain(title(agreement, cat)))
+    for line in summary_lines(agreement, cat):
+        print("  " + plain(line))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `sla-bot` console script."""
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"sla-bot: {error}", file=sys.stderr)
+        # An import that could not start exits 2: 1 means some lines were rejected.
+        return 2 if args.command == "import" else 1
+    # The demo prints a transcript and the import a progress bar and a summary: only
+    # warnings and errors belong beside them.
+    level = settings.log_level_number
+    quiet = args.command in ("demo", "import")
+    configure_logging(
+        max(level, logging.WARNING) if quiet else level,
+        fmt=settings.log_format,
+        secrets=known_secrets(settings),
+    )
+    if args.command == "check":
+        return check(args.file or settings.sla_config)
+    if args.command == "demo":
+        from bot.local.demo.session import run_demo
+
+        return run_demo(agreement_path=args.agreement)
+    if args.command == "import":
+        from bot.leads.importer import run_import
+
+        return run_import(args.file, settings, agreement_path=args.agreement)
+    if args.command == "standup":
+        from bot.cli.standup import post_standup
+
+        try:
+            return post_standup(settings)
+        except AgreementError as error:
+            print(f"sla-bot: {error}", file=sys.stderr)
+            return 1
+    from bot.cli.run import run
+
+    try:
+        run(settings)
+    except (SettingsError, AgreementError) as error:
+        print(f"sla-bot: cannot start: {error}", file=sys.stderr)
+        return 1
+    except OperationalError as error:
+        print(
+            f"sla-bot: cannot start: the database at DATABASE_URL does not answer ({error.orig}).",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,58 @@
+"""`sla-bot standup`: post today's standup now, and deliver it when a token is at hand."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from slack_sdk import WebClient
+
+from bot.bootstrap import build_use_cases
+from bot.outbox.worker import OutboxWorker
+from bot.runtime.clock import utc_now
+from bot.settings import Settings
+from bot.ui.catalogue import Catalogue
+from bot.ui.formatting import local_time
+from sla_rules.agreement import load_agreement
+from storage.engine import make_engine
+from storage.migrate import upgrade
+from storage.outbox import count_pending
+from storage.unit_of_work import Database
+
+DELIVERY_TIMEOUT_SECONDS = 120
+
+
+def post_standup(settings: Settings) -> int:
+    """Queue today's standup (once per day) and deliver it; return the exit code."""
+    agreement = load_agreement(settings.sla_config)
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    database = Database(engine)
+    cat = Catalogue(agreement.locale)
+    cases = build_use_cases(database, agreement, utc_now)
+    result = cases.standup.post()
+    if not result.business_day:
+        print(cat.t("standup.not_business_day", date=result.day.isoformat()))
+        return 0
+    if not result.posted:
+        when = local_time(result.already_at, agreement.zone) if result.already_at else "—"
+        print(cat.t("standup.already", time=when))
+        return 0
+    if settings.slack_bot_token is None:
+        print(cat.t("standup.queued"), file=sys.stderr)
+        return 0
+    client = WebClient(
+        token=settings.slack_bot_token, base_url=settings.slack_api_url, retry_handlers=[]
+    )
+    worker = OutboxWorker(database, client, cases.messages, utc_now, charts=cases.burn_up)
+    deadline = time.monotonic() + DELIVERY_TIMEOUT_SECONDS
+    # Deliver what is owed now (the standup, its chart and anything else waiting).
+    while time.monotonic() < deadline:
+        worker.deliver_once()
+        with database.reading() as session:
+            if count_pending(session) == 0:
+                break
+        time.sleep(0.2)
+    print(cat.t("standup.posted", channel=agreement.slack.standup_channel))
+    database.dispose()
+    return 0

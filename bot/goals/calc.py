@@ -1,0 +1,86 @@
+"""/sla calc: the reverse funnel from the agreement, with what-if arguments."""
+
+from __future__ import annotations
+
+from bot.goals.book import GoalBook
+from bot.goals.messages import GoalMessages
+from bot.ui.blocks import Reply, escape, text_reply
+from bot.ui.catalogue import Catalogue
+from sla_rules.agreement import Agreement
+from sla_rules.progress import FunnelError, actual_rates, funnel_with_actuals, reverse_funnel
+
+# What people may type before "=", mapped to the funnel's inputs (English and Spanish).
+ARGUMENTS = {
+    "revenue": "revenue_goal",
+    "ingresos": "revenue_goal",
+    "meta": "revenue_goal",
+    "share": "marketing_share",
+    "marketing": "marketing_share",
+    "participacion": "marketing_share",
+    "deal": "average_deal_size",
+    "ticket": "average_deal_size",
+    "close": "lead_to_client",
+    "cierre": "lead_to_client",
+    "lead_to_client": "lead_to_client",
+    "visit": "visit_to_lead",
+    "visita": "visit_to_lead",
+    "visit_to_lead": "visit_to_lead",
+}
+
+
+class Calculator:
+    """Answers /sla calc from the agreement's funnel, this month's rates and what-ifs."""
+
+    def __init__(
+        self, agreement: Agreement, goals: GoalBook, messages: GoalMessages, cat: Catalogue
+    ) -> None:
+        self.agreement = agreement
+        self.goals = goals
+        self.messages = messages
+        self.cat = cat
+
+    def answer(self, args: str) -> Reply:
+        """The reverse funnel, or the argument that cannot be used and why."""
+        inputs = self.agreement.funnel.model_dump(exclude={"currency"})
+        what_if = False
+        for word in args.split():
+            name, _, value = word.partition("=")
+            key = ARGUMENTS.get(name.strip().lower())
+            if key is None:
+                return text_reply(self.cat.t("calc.unknown_argument", argument=escape(name[:40])))
+            try:
+                inputs[key] = float(value.replace(",", ""))
+            except ValueError:
+                return text_reply(
+                    self.cat.t(
+                        "calc.bad_argument",
+                        argument=escape(name[:40]),
+                        reason=self.cat.t("input.invalid"),
+                    )
+                )
+            what_if = True
+        try:
+            plan = reverse_funnel(**inputs)
+            actual = None if what_if else self._with_actuals(inputs)
+        except FunnelError as error:
+            return text_reply(
+                self.cat.t(
+                    "calc.bad_argument", argument=_typed(error.argument), reason=error.reason
+                )
+            )
+        return self.messages.funnel(plan, actual, what_if)
+
+    def _with_actuals(self, inputs: dict[str, float]):
+        """This month's actual conversion rates, when visits, leads and clients are known."""
+        counts = {status.goal.source: status.progress.actual for status in self.goals.statuses()}
+        if "reported" not in counts or "handoffs" not in counts or "won" not in counts:
+            return None
+        rates = actual_rates(counts["reported"], counts["handoffs"], counts["won"])
+        if all(rate is None for rate in rates.values()):
+            return None
+        return funnel_with_actuals(**inputs, actual=rates)
+
+
+def _typed(argument: str) -> str:
+    """The word a user types for a funnel input (the first alias)."""
+    return next((word for word, key in ARGUMENTS.items() if key == argument), argument)
