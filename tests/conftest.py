@@ -1,4 +1,4 @@
-"""Shared fixtures: real databases, the local Slack stand-in, the running bot."""
+"""Fixtures shared by several layers: real databases and the local Slack stand-in."""
 
 from __future__ import annotations
 
@@ -10,15 +10,14 @@ import pytest
 from sqlalchemy import Engine, text
 
 from bot.local.demo.kit import PEOPLE
-from bot.local.harness import LocalBot
 from bot.local.standin import SlackStandIn
 from storage.engine import make_engine
 from storage.migrate import upgrade
 from storage.unit_of_work import Database
+from tests.paths import EXAMPLES, FIXTURES, ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+__all__ = ["EXAMPLES", "FIXTURES", "PEOPLE", "ROOT"]
+
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 
 
@@ -54,46 +53,9 @@ def database(database_url: str) -> Iterator[Database]:
 
 
 @pytest.fixture
-def sqlite_database(tmp_path: Path) -> Iterator[Database]:
-    """A migrated SQLite database (for tests that do not care about the backend)."""
-    engine = make_engine(f"sqlite:///{tmp_path / 'bot.db'}")
-    upgrade(engine)
-    db = Database(engine)
-    yield db
-    db.dispose()
-
-
-@pytest.fixture
 def standin() -> Iterator[SlackStandIn]:
     """The local Slack stand-in, with the example agreement's people."""
     with SlackStandIn() as server:
         for user, (name, real_name) in PEOPLE.items():
             server.add_user(user, name, real_name=real_name)
         yield server
-
-
-@pytest.fixture
-def english_bot(standin: SlackStandIn) -> Iterator[LocalBot]:
-    """The real bot on the English example, serving HTTP, talking to the stand-in."""
-    with LocalBot(EXAMPLES / "agreement.en.yaml", standin=standin, ticker=False) as bot:
-        yield bot
-
-
-@pytest.fixture
-def english_bot_on_each_database(standin: SlackStandIn, database_url: str) -> Iterator[LocalBot]:
-    """The real bot on the English example, on SQLite (and PostgreSQL when it is set)."""
-    with LocalBot(
-        EXAMPLES / "agreement.en.yaml",
-        standin=standin,
-        database_url=database_url,
-        pace_seconds=0.05,
-        ticker=False,
-    ) as bot:
-        yield bot
-
-
-@pytest.fixture
-def spanish_bot(standin: SlackStandIn) -> Iterator[LocalBot]:
-    """The real bot on the Spanish example."""
-    with LocalBot(EXAMPLES / "acuerdo.es.yaml", standin=standin, ticker=False) as bot:
-        yield bot

@@ -15,8 +15,8 @@ from bot.ui.render import render_blocks
 from sla_rules.periods import Period, parse_period
 from storage import leads as repo
 from storage.models import Lead
-from tests.conftest import EXAMPLES
 from tests.helpers import announcements, hand_off, lead_number
+from tests.paths import EXAMPLES
 
 AGREEMENT = EXAMPLES / "agreement.en.yaml"
 # Wednesday 25 November 2026, 10:00 in Mexico City: business hours.

@@ -26,9 +26,9 @@ from sqlalchemy import func, select
 from bot.local.harness import API_TOKEN, LocalBot
 from sla_rules.counts import MAX_COUNT, parse_count
 from storage.models import Base
-from tests.conftest import EXAMPLES
 from tests.fuzz_budget import fuzz_examples
 from tests.helpers import MARTA
+from tests.paths import EXAMPLES
 
 EXAMPLES_COUNT = fuzz_examples(30)
 FUZZ = settings(

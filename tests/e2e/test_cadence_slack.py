@@ -13,8 +13,8 @@ from sqlalchemy import select
 from bot.local.harness import LocalBot
 from bot.ui.render import render_message
 from storage.models import Lead
-from tests.conftest import EXAMPLES
 from tests.helpers import drain, hand_off, lead_number, wait_announced
+from tests.paths import EXAMPLES
 
 
 @pytest.fixture

@@ -24,9 +24,9 @@ from bot.local.standin.payloads import block_actions_payload
 from bot.ui.render import render_message
 from storage import leads as repo
 from storage.models import InboxItem
-from tests.conftest import EXAMPLES
 from tests.fuzz_budget import fuzz_examples
 from tests.helpers import hand_off, lead_number, run_together, wait_announced
+from tests.paths import EXAMPLES
 
 FUZZ_EXAMPLES = fuzz_examples(30)
 

@@ -17,8 +17,8 @@ from bot.ui.catalogue import Catalogue
 from bot.ui.render import render_message
 from sla_rules.agreement import load_agreement
 from storage import leads as repo
-from tests.conftest import EXAMPLES
 from tests.helpers import claim_values, drain, hand_off, lead_number, wait_announced
+from tests.paths import EXAMPLES
 
 AGREEMENT = load_agreement(EXAMPLES / "agreement.en.yaml")
 

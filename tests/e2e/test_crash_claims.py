@@ -34,8 +34,8 @@ from storage.engine import make_engine
 from storage.models import InboxItem, Lead, LeadEvent
 from storage.outbox import count_pending
 from storage.unit_of_work import Database
-from tests.conftest import EXAMPLES
 from tests.helpers import MARTA, claim_values, run_together
+from tests.paths import EXAMPLES
 from tests.process_bot import BotProcess
 
 ROUNDS = int(os.environ.get("SLA_CRASH_ROUNDS", "1"))

@@ -22,8 +22,8 @@ from bot.local.standin import SlackStandIn
 from bot.outbox.calls import tag_ids
 from storage.engine import make_engine
 from storage.models import Lead, OutboxMessage
-from tests.conftest import EXAMPLES
 from tests.helpers import MARTA, claim_values
+from tests.paths import EXAMPLES
 from tests.process_bot import BotProcess
 
 AGREEMENT = EXAMPLES / "agreement.en.yaml"

@@ -6,8 +6,8 @@ import pytest
 
 from bot.local.harness import LocalBot
 from bot.ui.render import render_blocks, render_message
-from tests.conftest import EXAMPLES
 from tests.helpers import drain, hand_off, post_json
+from tests.paths import EXAMPLES
 
 
 @pytest.fixture

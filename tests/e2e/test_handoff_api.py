@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 from bot.local.harness import LocalBot
 from bot.ui.render import render_message
 from storage.models import Lead, OutboxMessage
-from tests.conftest import EXAMPLES
 from tests.helpers import (
     MARTA,
     announcements,
@@ -20,6 +19,7 @@ from tests.helpers import (
     post_json,
     wait_announced,
 )
+from tests.paths import EXAMPLES
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ import pytest
 
 from bot.local.harness import LocalBot
 from bot.ui.render import render_message
-from tests.conftest import EXAMPLES
 from tests.helpers import HANDOFF_MODAL, drain, hand_off, lead_number, wait_announced
+from tests.paths import EXAMPLES
 
 VALUES = HANDOFF_MODAL
 

@@ -30,9 +30,9 @@ from storage import outbox as box
 from storage.health import DEAD, outbox_backlog
 from storage.models import OutboxMessage
 from storage.unit_of_work import Database
-from tests.conftest import EXAMPLES
 from tests.fuzz_budget import fuzz_examples
 from tests.helpers import drain, hand_off
+from tests.paths import EXAMPLES
 
 FUZZ_EXAMPLES = fuzz_examples(50)
 AGREEMENT = EXAMPLES / "agreement.en.yaml"

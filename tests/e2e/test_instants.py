@@ -23,9 +23,9 @@ from sla_rules.agreement import load_agreement
 from sla_rules.instants import CLOCK_SKEW, EARLIEST, day_problem, instant_problem
 from storage.models import Base
 from storage.unit_of_work import Database
-from tests.conftest import EXAMPLES
 from tests.fuzz_budget import fuzz_examples
 from tests.helpers import MARTA, drain, post_json, wait_announced
+from tests.paths import EXAMPLES
 
 EXAMPLES_COUNT = fuzz_examples(100)
 NOW = datetime(2026, 11, 25, 16, 0, tzinfo=UTC)

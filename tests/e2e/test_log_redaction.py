@@ -44,9 +44,9 @@ from bot.runtime.logs import (
 from bot.settings import SettingsError, load_settings
 from storage.models import Lead
 from storage.unit_of_work import Database
-from tests.conftest import EXAMPLES
 from tests.fuzz_budget import fuzz_examples
 from tests.helpers import MARTA, hand_off, lead_number, wait_announced
+from tests.paths import EXAMPLES
 
 OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 IPV4 = re.compile(rf"{OCTET}(?:\.{OCTET}){{3}}")

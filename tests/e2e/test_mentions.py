@@ -31,9 +31,9 @@ from bot.ui.blocks import escape
 from bot.ui.catalogue import Catalogue
 from bot.ui.lead_view import LeadView
 from storage.models import Lead
-from tests.conftest import EXAMPLES
 from tests.fuzz_budget import fuzz_examples
 from tests.helpers import claim_values, drain, hand_off, lead_number, wait_announced
+from tests.paths import EXAMPLES
 
 EXAMPLES_COUNT = fuzz_examples(100)
 

@@ -24,9 +24,9 @@ from bot.runtime import metrics
 from bot.runtime.clock import ShiftedClock, utc_now
 from storage.health import DEAD
 from storage.models import Lead, OutboxMessage
-from tests.conftest import EXAMPLES
 from tests.fuzz_budget import fuzz_examples
 from tests.helpers import drain, hand_off
+from tests.paths import EXAMPLES
 
 FUZZ_EXAMPLES = fuzz_examples(100)
 AGREEMENT = EXAMPLES / "agreement.en.yaml"

@@ -12,7 +12,6 @@ from sqlalchemy import select
 from bot.local.harness import LocalBot
 from bot.ui.render import render_message
 from storage.models import Lead, OutboxMessage
-from tests.conftest import EXAMPLES
 from tests.helpers import (
     announcements,
     claim_values,
@@ -21,6 +20,7 @@ from tests.helpers import (
     lead_number,
     wait_announced,
 )
+from tests.paths import EXAMPLES
 
 AGREEMENT = EXAMPLES / "agreement.en.yaml"
 

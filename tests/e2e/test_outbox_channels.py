@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from bot.local.harness import LocalBot
 from storage import outbox as box
-from tests.conftest import EXAMPLES
+from tests.paths import EXAMPLES
 
 AGREEMENT = EXAMPLES / "agreement.en.yaml"
 

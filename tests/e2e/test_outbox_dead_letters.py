@@ -24,9 +24,9 @@ from bot.local.harness import LocalBot
 from bot.outbox.dead_letters import MAX_ATTEMPTS, NOTICE_KIND
 from storage import outbox as box
 from storage.models import Lead, OutboxMessage, PaceSlot
-from tests.conftest import EXAMPLES
 from tests.fuzz_budget import fuzz_examples
 from tests.helpers import announcements, claim_values, hand_off, lead_number
+from tests.paths import EXAMPLES
 
 AGREEMENT = EXAMPLES / "agreement.en.yaml"
 MANAGER_DM = "DU0MANAGER1"  # the example agreement's one manager, U0MANAGER1

@@ -20,9 +20,9 @@ from sqlalchemy import select, update
 from bot.local.harness import LocalBot
 from bot.outbox.calls import EVENT_TYPE, tag_ids
 from storage.models import Lead, OutboxMessage
-from tests.conftest import EXAMPLES
 from tests.fuzz_budget import fuzz_examples
 from tests.helpers import announcements, hand_off, lead_number, wait_announced
+from tests.paths import EXAMPLES
 
 AGREEMENT = EXAMPLES / "agreement.en.yaml"
 QUICK = {"SLACK_DELIVERY_TIMEOUT": "1"}

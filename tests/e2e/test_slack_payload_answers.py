@@ -16,9 +16,9 @@ import pytest
 
 from bot.local.harness import LocalBot
 from bot.local.standin import SlackStandIn
-from tests.conftest import EXAMPLES
 from tests.e2e.test_slack_payload_fuzz import action_payload, actions_for, send_payload, submission
 from tests.helpers import drain, hand_off, lead_number, wait_announced
+from tests.paths import EXAMPLES
 
 FORM = "application/x-www-form-urlencoded"
 

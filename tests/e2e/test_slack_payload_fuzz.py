@@ -28,9 +28,9 @@ from sqlalchemy import func, select
 from bot.local.harness import LocalBot
 from bot.local.standin import SlackStandIn
 from storage.models import Base
-from tests.conftest import EXAMPLES as AGREEMENTS
 from tests.fuzz_budget import fuzz_examples
 from tests.helpers import drain, hand_off, lead_number, wait_announced
+from tests.paths import EXAMPLES as AGREEMENTS
 
 EXAMPLES = fuzz_examples(30)
 FORM = "application/x-www-form-urlencoded"

@@ -21,7 +21,6 @@ from bot.local.demo.kit import PEOPLE
 from bot.local.harness import LocalBot
 from bot.local.standin import SlackStandIn
 from bot.local.standin.socket_client import SocketSlackClient
-from tests.conftest import EXAMPLES as AGREEMENTS
 from tests.e2e.test_slack_payload_fuzz import (
     ACTION_PATHS,
     FUZZ,
@@ -38,6 +37,7 @@ from tests.e2e.test_slack_payload_fuzz import (
     submission,
 )
 from tests.helpers import drain, hand_off, lead_number, wait_announced
+from tests.paths import EXAMPLES as AGREEMENTS
 
 
 @pytest.fixture(scope="module")

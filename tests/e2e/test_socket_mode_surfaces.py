@@ -7,10 +7,10 @@ from collections.abc import Iterator
 
 import pytest
 
+from bot.local.demo.kit import PEOPLE
 from bot.local.harness import LocalBot
 from bot.local.standin import SlackStandIn
 from bot.ui.render import render_message
-from tests.conftest import EXAMPLES, PEOPLE
 from tests.helpers import (
     HANDOFF_MODAL,
     announcements,
@@ -20,6 +20,7 @@ from tests.helpers import (
     lead_number,
     run_together,
 )
+from tests.paths import EXAMPLES
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from bot.local.harness import LocalBot
 from bot.ui.render import render_message
 from storage.models import NotificationLedger, OutboxMessage, Touch
-from tests.conftest import EXAMPLES
 from tests.helpers import drain, hand_off, lead_number, wait_announced
+from tests.paths import EXAMPLES
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ from sla_rules.agreement import load_agreement
 from storage.engine import make_engine
 from storage.models import OutboxMessage
 from storage.unit_of_work import Database
-from tests.conftest import EXAMPLES
 from tests.helpers import run_together
+from tests.paths import EXAMPLES
 
 AGREEMENT = load_agreement(EXAMPLES / "agreement.en.yaml")
 # Friday 27 November 2026, 10:00 in Mexico City.

@@ -19,8 +19,8 @@ from bot.ui.catalogue import Catalogue
 from sla_rules.agreement import load_agreement
 from storage.models import Lead
 from storage.unit_of_work import Database
-from tests.conftest import EXAMPLES
 from tests.fuzz_budget import fuzz_examples
+from tests.paths import EXAMPLES
 
 EXAMPLES_COUNT = fuzz_examples(30)
 EN = Catalogue("en")

@@ -20,7 +20,7 @@ from sla_rules.periods import Period, parse_period, yesterday
 from storage.models import Lead
 from storage.reports import DepthFigures, SpeedFigures
 from storage.unit_of_work import Database
-from tests.conftest import EXAMPLES
+from tests.paths import EXAMPLES
 
 AGREEMENT = load_agreement(EXAMPLES / "agreement.en.yaml")
 MX = ZoneInfo("America/Mexico_City")  # UTC-6 all year: Mexico dropped daylight saving time

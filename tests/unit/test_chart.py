@@ -7,7 +7,6 @@ import subprocess
 import sys
 import threading
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from matplotlib.axes import Axes
@@ -28,9 +27,9 @@ from bot.goals.chart import (
 from sla_rules.agreement import load_agreement
 from sla_rules.business_clock import BusinessClock
 from sla_rules.progress import month_bounds, pace_line
+from tests.paths import EXAMPLES, ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
-AGREEMENT = load_agreement(ROOT / "examples" / "agreement.en.yaml")
+AGREEMENT = load_agreement(EXAMPLES / "agreement.en.yaml")
 CLOCK = BusinessClock.from_agreement(AGREEMENT)
 LABELS = ChartLabels(actual="Actual", pace="Pace", target="Target")
 # November 2026 has 30 days; Thursday 19 is well into it.

@@ -1,15 +1,13 @@
 """Looking words up in the glossary."""
 
-from pathlib import Path
-
 import pytest
 
 from sla_rules.agreement import GlossaryEntry, load_agreement
 from sla_rules.glossary import closest_terms, find_term
+from tests.paths import EXAMPLES, FIXTURES
 
-ROOT = Path(__file__).resolve().parents[2]
-GLOSSARY = load_agreement(ROOT / "tests" / "fixtures" / "agreement.example.yaml").glossary
-GLOSARIO = load_agreement(ROOT / "examples" / "acuerdo.es.yaml").glossary
+GLOSSARY = load_agreement(FIXTURES / "agreement.example.yaml").glossary
+GLOSARIO = load_agreement(EXAMPLES / "acuerdo.es.yaml").glossary
 
 
 def terms(entries: list[GlossaryEntry]) -> list[str]:

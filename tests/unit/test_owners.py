@@ -1,15 +1,13 @@
 """Answering "who does what"."""
 
-from pathlib import Path
-
 import pytest
 
 from sla_rules.agreement import Responsibility, load_agreement
 from sla_rules.owners import filter_responsibilities, group_by_team
+from tests.paths import EXAMPLES, FIXTURES
 
-ROOT = Path(__file__).resolve().parents[2]
-DUTIES = load_agreement(ROOT / "tests" / "fixtures" / "agreement.example.yaml").responsibilities
-DEBERES = load_agreement(ROOT / "examples" / "acuerdo.es.yaml").responsibilities
+DUTIES = load_agreement(FIXTURES / "agreement.example.yaml").responsibilities
+DEBERES = load_agreement(EXAMPLES / "acuerdo.es.yaml").responsibilities
 
 
 def duties(items: list[Responsibility]) -> list[str]:

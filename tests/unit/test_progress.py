@@ -7,7 +7,6 @@ import math
 import subprocess
 import sys
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from hypothesis import assume, given, settings
@@ -28,8 +27,8 @@ from sla_rules.progress import (
     reached_milestones,
     reverse_funnel,
 )
+from tests.paths import EXAMPLES
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 AGREEMENT = load_agreement(EXAMPLES / "agreement.en.yaml")
 # Mexico City, Mon–Fri, MX public holidays plus 2026-12-24.
 CLOCK = BusinessClock.from_agreement(AGREEMENT)
