@@ -28,14 +28,13 @@ from sqlalchemy import select
 
 from bench.tick_idle import (
     always_agreement,
+    booted_on_sqlite,
     bulk_insert,
     lead_row,
-    migrated_database,
     percentile,
     print_table,
     verdict,
 )
-from bot.bootstrap import build_use_cases
 from bot.runtime.clock import utc_now
 from sla_rules.escalation import step_name
 from storage.models import NotificationLedger, OutboxMessage
@@ -224,7 +223,9 @@ def run(leads: int, spread: float, every: float, lead_in: float, profile: bool) 
     """Insert the leads, tick through the minute, print lateness against a perfect ticker."""
     agreement = always_agreement()
     tail = 2 * every + 1
-    with migrated_database("ladder_lateness.db") as database:
+    clock = RecordingClock()
+    with booted_on_sqlite("ladder_lateness.db", agreement, clock) as booted:
+        database = booted.database
         t0 = utc_now() + timedelta(seconds=lead_in)
         gap = timedelta(seconds=spread) / leads
         rng = random.Random(11)
@@ -240,8 +241,7 @@ def run(leads: int, spread: float, every: float, lead_in: float, profile: bool) 
             print("WARNING: the insert ended after t0; raise --lead-in")
         until = t0 + timedelta(seconds=spread + tail)
         print(f"ticking every {every:g} s until t0 + {spread + tail:g} s ...", flush=True)
-        clock = RecordingClock()
-        sweeper = build_use_cases(database, agreement, clock).sweeper
+        sweeper = booted.cases.sweeper
         profiler = cProfile.Profile() if profile else None
         load_before = os.getloadavg()[0]
         ticks, skipped = drive(sweeper.tick, clock, every, until, profiler)

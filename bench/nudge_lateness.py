@@ -42,14 +42,13 @@ from bench.ladder_lateness import (
 )
 from bench.tick_idle import (
     AGREEMENT,
+    booted_on_sqlite,
     bulk_insert,
     lead_row,
-    migrated_database,
     percentile,
     print_table,
     verdict,
 )
-from bot.bootstrap import build_use_cases
 from bot.runtime.clock import utc_now
 from sla_rules.agreement import Agreement, parse_agreement
 from sla_rules.leads import CLAIMED
@@ -250,7 +249,9 @@ def run(leads: int, spread: float, every: float, lead_in: float, profile: bool) 
     agreement = open_agreement()
     print(AGREEMENT_NOTE)
     tail = 2 * every + 1
-    with migrated_database("nudge_lateness.db") as database:
+    clock = RecordingClock()
+    with booted_on_sqlite("nudge_lateness.db", agreement, clock) as booted:
+        database = booted.database
         t0 = utc_now() + timedelta(seconds=lead_in)
         gap = timedelta(seconds=spread) / leads
         inserted = prepare(database, agreement, leads, t0, gap)
@@ -264,8 +265,7 @@ def run(leads: int, spread: float, every: float, lead_in: float, profile: bool) 
             print("WARNING: the insert ended after t0; raise --lead-in")
         until = t0 + timedelta(seconds=spread + tail)
         print(f"ticking every {every:g} s until t0 + {spread + tail:g} s ...", flush=True)
-        clock = RecordingClock()
-        nudger = build_use_cases(database, agreement, clock).nudger
+        nudger = booted.cases.nudger
         stamps = CommitStamps(database)
         profiler = cProfile.Profile() if profile else None
         load_before = os.getloadavg()[0]

@@ -20,8 +20,8 @@ from typing import Any
 
 from sqlalchemy import event, insert, text
 
-from bench.tick_idle import AGREEMENT, complete_row, migrated_database, print_table, verdict
-from bot.bootstrap import build_use_cases
+from bench.tick_idle import AGREEMENT, booted_on_sqlite, complete_row, print_table, verdict
+from bot.bootstrap import UseCases
 from bot.goals.reports import Reports
 from bot.ui.catalogue import Catalogue
 from sla_rules.agreement import Agreement, load_agreement
@@ -255,9 +255,8 @@ def measure(database: Database, reports: Reports, periods: Sequence[Period]) -> 
     return medians
 
 
-def measure_standup(database: Database, agreement: Agreement) -> dict[str, float]:
+def measure_standup(cases: UseCases, agreement: Agreement) -> dict[str, float]:
     """Time the whole standup post (goals, speed, depth) and its chart on the same data."""
-    cases = build_use_cases(database, agreement, lambda: NOW)
     today = NOW.astimezone(agreement.zone).date()
     post = timed(lambda: cases.standup.compose(today))
     chart = timed(lambda: cases.burn_up(today))
@@ -309,7 +308,8 @@ def run(leads: int, touches: int, without_period_index: bool) -> None:
     """Fill a database, time the reports, print the verdict."""
     agreement = load_agreement(AGREEMENT)
     periods = report_periods(agreement)
-    with migrated_database("reports.db") as database:
+    with booted_on_sqlite("reports.db", agreement, lambda: NOW) as booted:
+        database = booted.database
         fill(database, agreement, leads, touches)
         reports = Reports(database, agreement, Catalogue("en"), lambda: NOW)
         sample_report(reports, periods[0])
@@ -318,7 +318,7 @@ def run(leads: int, touches: int, without_period_index: bool) -> None:
         ]
         print(f"SELECT statements per report: speed {sent[0]}, depth {sent[1]}")
         medians = measure(database, reports, periods)
-        medians |= measure_standup(database, agreement)
+        medians |= measure_standup(booted.cases, agreement)
         if without_period_index:
             with database.engine.begin() as connection:
                 connection.exec_driver_sql(f"DROP INDEX {PERIOD_INDEX}")

@@ -26,12 +26,11 @@ import yaml
 from sqlalchemy import bindparam, event, func, insert, select, text
 
 from bench.common import AGREEMENT, percentile, print_table, verdict
-from bot.bootstrap import build_use_cases
-from bot.runtime.clock import utc_now
+from bot.bootstrap import Booted, boot
+from bot.runtime.clock import Clock, utc_now
+from bot.settings import load_settings
 from sla_rules.agreement import Agreement, parse_agreement
 from sla_rules.leads import CLAIMED, UNCLAIMED, email_key
-from storage.engine import make_engine
-from storage.migrate import upgrade
 from storage.models import Lead, NotificationLedger, UTCDateTime
 from storage.unit_of_work import Database
 
@@ -53,15 +52,15 @@ def always_agreement(path: Path = AGREEMENT) -> Agreement:
 
 
 @contextmanager
-def migrated_database(name: str) -> Iterator[Database]:
-    """A fresh, migrated SQLite database in a temporary file, disposed of afterwards."""
+def booted_on_sqlite(name: str, agreement: Agreement, clock: Clock = utc_now) -> Iterator[Booted]:
+    """The bot booted on a fresh SQLite database in a temporary file, disposed of afterwards."""
     with tempfile.TemporaryDirectory(prefix="sla-bench-") as folder:
-        engine = make_engine(f"sqlite:///{Path(folder) / name}")
+        url = f"sqlite:///{Path(folder) / name}"
+        booted = boot(load_settings({"DATABASE_URL": url}), agreement=agreement, clock=clock)
         try:
-            upgrade(engine)
-            yield Database(engine)
+            yield booted
         finally:
-            engine.dispose()
+            booted.database.dispose()
 
 
 def lead_row(
@@ -209,12 +208,13 @@ def profile_ticks(tick: Callable[[], object], times: int) -> str:
 def run(leads: int, ticks: int, profile: bool) -> None:
     """Fill the database, time idle ticks and the bare query, print the report."""
     agreement = always_agreement()
-    with migrated_database("tick_idle.db") as database:
+    with booted_on_sqlite("tick_idle.db", agreement) as booted:
+        database = booted.database
         rows = idle_rows(agreement, leads, utc_now())
         seconds = bulk_insert(database, rows)
         del rows
         print(f"inserted {leads:,} open leads in {seconds:.1f} s (nothing due for >= 10 min)")
-        sweeper = build_use_cases(database, agreement, utc_now).sweeper
+        sweeper = booted.cases.sweeper
 
         cold_started = time.perf_counter()
         cold_fired = sweeper.tick()

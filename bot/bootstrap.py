@@ -1,9 +1,16 @@
-"""The use cases wired to one database and agreement: what the app, CLI and tests share."""
+"""The one boot path: settings -> agreement -> engine -> migrations -> use cases.
+
+Every entry point boots through `boot` (`sla-bot run`, `standup`, `import`, the demo, the local
+harness, benches); `build_use_cases` is its last step, which `create_app` also calls to wire the
+use cases to its outbox worker.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
 
 from bot.cadence.actions import CadenceActions
 from bot.cadence.away import AwayTime
@@ -24,12 +31,15 @@ from bot.leads.claims import Claims
 from bot.leads.handoffs import Handoffs
 from bot.leads.messages import LeadMessages
 from bot.leads.story import LeadStories
-from bot.runtime.clock import Clock
+from bot.runtime.clock import Clock, utc_now
 from bot.runtime.set_aside import SetAside
 from bot.runtime.tick_parts import TickPart, run_parts
+from bot.settings import Settings
 from bot.ui.catalogue import Catalogue
-from sla_rules.agreement import Agreement
+from sla_rules.agreement import Agreement, load_agreement
 from sla_rules.business_clock import BusinessClock
+from storage.engine import make_engine
+from storage.migrate import upgrade
 from storage.unit_of_work import Database
 
 
@@ -123,3 +133,68 @@ def build_use_cases(
         calculator=Calculator(agreement, goals, goal_messages, catalogue),
         burn_up=BurnUp(goals, catalogue),
     )
+
+
+def build_handoffs(database: Database, agreement: Agreement, clock: Clock = utc_now) -> Handoffs:
+    """The handoff use case as the bot wires it, minus Slack: the outbox keeps the messages."""
+    return build_use_cases(database, agreement, clock).handoffs
+
+
+def _nothing() -> None:
+    """The default on_commit: nobody to wake."""
+
+
+@dataclass(frozen=True)
+class Booted:
+    """What boot assembled: the settings, the agreement, a migrated database and the use cases."""
+
+    settings: Settings
+    agreement: Agreement
+    database: Database
+    clock: Clock = utc_now
+    on_commit: Callable[[], None] = _nothing
+
+    @cached_property
+    def cases(self) -> UseCases:
+        """The use cases, built on first use (a served bot builds its own in create_app)."""
+        # The served bot's use cases must wake its outbox worker, which create_app builds:
+        # building them here as well would only make a second, idle set.
+        return build_use_cases(self.database, self.agreement, self.clock, self.on_commit)
+
+
+def read_agreement(
+    settings: Settings, agreement: Agreement | str | Path | None = None
+) -> Agreement:
+    """The agreement given, or loaded from the path given, or from SLA_CONFIG (AgreementError)."""
+    if isinstance(agreement, Agreement):
+        return agreement
+    return load_agreement(agreement or settings.sla_config)
+
+
+def open_database(settings: Settings, database: Database | None = None) -> Database:
+    """The database given (already migrated), or DATABASE_URL's engine migrated to the latest."""
+    if database is not None:
+        return database
+    engine = make_engine(settings.database_url)
+    try:
+        upgrade(engine)
+    except BaseException:
+        # A database that does not answer must not leave a pool behind (the import goes on
+        # to print its message and exit).
+        engine.dispose()
+        raise
+    return Database(engine)
+
+
+def boot(
+    settings: Settings,
+    *,
+    agreement: Agreement | str | Path | None = None,
+    database: Database | None = None,
+    clock: Clock = utc_now,
+    on_commit: Callable[[], None] = _nothing,
+) -> Booted:
+    """The agreement (or AgreementError), then the migrated database (or OperationalError)."""
+    checked = read_agreement(settings, agreement)
+    opened = open_database(settings, database)
+    return Booted(settings, checked, opened, clock, on_commit)

@@ -77,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_demo(agreement_path=args.agreement)
     if args.command == "import":
-        from bot.leads.importer import run_import
+        from bot.cli.import_command import run_import
 
         return run_import(args.file, settings, agreement_path=args.agreement)
     if args.command == "standup":

@@ -7,14 +7,11 @@ import signal
 from types import FrameType
 
 from bot.app import SlaBot, create_app
+from bot.bootstrap import boot
 from bot.runtime.heap import freeze_startup_heap
 from bot.runtime.logs import configure_from_settings
 from bot.runtime.server import HttpServer
 from bot.settings import Settings
-from sla_rules.agreement import Agreement, load_agreement
-from storage.engine import make_engine
-from storage.migrate import upgrade
-from storage.unit_of_work import Database
 
 log = logging.getLogger("sla_bot")
 
@@ -24,21 +21,13 @@ def _stop(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(0)
 
 
-def prepare(settings: Settings) -> tuple[Agreement, Database]:
-    """Check the settings, validate the agreement once and migrate the database."""
-    settings.require_slack()
-    agreement = load_agreement(settings.sla_config)
-    engine = make_engine(settings.database_url)
-    upgrade(engine)
-    return agreement, Database(engine)
-
-
 def run(settings: Settings) -> None:
     """Start the bot and serve until stopped."""
     # Before anything connects: LOG_FORMAT applies, and the secrets are known to the redaction.
     configure_from_settings(settings)
-    agreement, database = prepare(settings)
-    bot: SlaBot = create_app(settings, agreement, database=database)
+    settings.require_slack()
+    booted = boot(settings)
+    bot: SlaBot = create_app(settings, booted.agreement, database=booted.database)
     server = HttpServer(bot.web, port=settings.port)
     bot.start_background()
     socket_handler = None

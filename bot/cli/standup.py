@@ -7,29 +7,22 @@ import time
 
 from slack_sdk import WebClient
 
-from bot.bootstrap import build_use_cases
+from bot.bootstrap import boot
 from bot.outbox.worker import OutboxWorker
 from bot.runtime.clock import utc_now
 from bot.settings import Settings
 from bot.ui.catalogue import Catalogue
 from bot.ui.formatting import local_time
-from sla_rules.agreement import load_agreement
-from storage.engine import make_engine
-from storage.migrate import upgrade
 from storage.outbox import count_pending
-from storage.unit_of_work import Database
 
 DELIVERY_TIMEOUT_SECONDS = 120
 
 
 def post_standup(settings: Settings) -> int:
     """Queue today's standup (once per day) and deliver it; return the exit code."""
-    agreement = load_agreement(settings.sla_config)
-    engine = make_engine(settings.database_url)
-    upgrade(engine)
-    database = Database(engine)
+    booted = boot(settings, clock=utc_now)
+    agreement, database, cases = booted.agreement, booted.database, booted.cases
     cat = Catalogue(agreement.locale)
-    cases = build_use_cases(database, agreement, utc_now)
     result = cases.standup.post()
     if not result.business_day:
         print(cat.t("standup.not_business_day", date=result.day.isoformat()))

@@ -15,7 +15,7 @@ from typing import Any
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from bot.app import SlaBot, create_app
-from bot.cli.run import prepare
+from bot.bootstrap import boot
 from bot.local.standin import SignedSlackClient, SlackStandIn
 from bot.local.standin.socket_client import SocketSlackClient
 from bot.outbox.worker import PACE_SECONDS
@@ -120,9 +120,15 @@ class LocalBot:
         if self._own_standin:
             self.standin.start()
         settings = self.settings()
-        agreement, database = prepare(settings)
+        # As `sla-bot run` starts: the Slack settings checked, then the one boot path.
+        settings.require_slack()
+        booted = boot(settings, clock=self.clock)
         self.bot = create_app(
-            settings, agreement, database=database, clock=self.clock, pace_seconds=self.pace_seconds
+            settings,
+            booted.agreement,
+            database=booted.database,
+            clock=self.clock,
+            pace_seconds=self.pace_seconds,
         )
         if self.background:
             self.bot.start_background(ticker=self.ticker)

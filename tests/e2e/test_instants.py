@@ -15,8 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from bot.bootstrap import build_handoffs
+from bot.cli.import_command import import_file
 from bot.leads.handoff_input import HandoffIn, parse_handoff
-from bot.leads.importer import build_handoffs, import_file
 from bot.local.harness import LocalBot
 from bot.ui.catalogue import Catalogue
 from sla_rules.agreement import load_agreement

@@ -10,17 +10,12 @@ import pytest
 from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import OperationalError
 
+from bot.bootstrap import build_handoffs
+from bot.cli.import_command import Progress, import_file
 from bot.cli.main import main
+from bot.leads.csv_rows import ImportAborted, column_key, derived_external_id
 from bot.leads.handoff_input import HandoffIn
 from bot.leads.handoffs import Handoffs
-from bot.leads.importer import (
-    ImportAborted,
-    Progress,
-    build_handoffs,
-    column_key,
-    derived_external_id,
-    import_file,
-)
 from bot.ui.catalogue import Catalogue
 from sla_rules.agreement import Agreement, load_agreement
 from storage.engine import make_engine

@@ -14,7 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from bot.leads.importer import COLUMNS, ImportAborted, build_handoffs, import_file
+from bot.bootstrap import build_handoffs
+from bot.cli.import_command import import_file
+from bot.leads.csv_rows import COLUMNS, ImportAborted
 from bot.ui.catalogue import Catalogue
 from sla_rules.agreement import load_agreement
 from storage.models import Lead
