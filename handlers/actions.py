@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import Ack, App, Respond
 
 from bot.cadence.touch_messages import TOUCH_ACTION
-from bot.leads.claim_inbox import parse_click
-from bot.leads.messages import CLAIM_ACTION
+from bot.leads.claim_button import CLAIM_ACTION, parse_click
 from bot.slack_input import Unreadable, blocks_of, explain, response_url_of, tap_of, user_of
 
 if TYPE_CHECKING:
