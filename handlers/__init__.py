@@ -10,7 +10,6 @@ from slack_bolt import App
 from handlers import (
     actions,
     api,
-    cadence_actions,
     commands,
     errors,
     events,
@@ -29,7 +28,6 @@ def register(bolt: App, web: Flask, deps: Deps) -> None:
     commands.register(bolt, deps)
     events.register(bolt, deps)
     actions.register(bolt, deps)
-    cadence_actions.register(bolt, deps)
     views.register(bolt, deps)
     http.register(web, bolt, deps)
     api.register(web, deps)
