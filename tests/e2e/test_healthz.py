@@ -25,7 +25,7 @@ from sqlalchemy import update
 from bot.local.harness import LocalBot
 from bot.local.standin import SlackStandIn
 from bot.runtime.clock import ShiftedClock, utc_now
-from bot.runtime.scheduler import running_watches
+from bot.runtime.tick_watch import running_watches
 from storage import outbox as box
 from storage.health import DEAD, outbox_backlog
 from storage.models import OutboxMessage
