@@ -73,12 +73,12 @@ def register_touch(app: App, deps: Deps) -> None:
                 respond(response_type="ephemeral", replace_original=False, text=text)
             return
         result = deps.touches.log(request)
-        answer = deps.messages.touches.answer(result, request)
+        answer = deps.touch_messages.answer(result, request)
         if url is None:
             return
         if result.outcome in ("logged", "duplicate"):
             original = blocks_of(body.get("message"))
-            reply = deps.messages.touches.after_tap(original, answer)
+            reply = deps.touch_messages.after_tap(original, answer)
             respond(replace_original=True, **reply.payload())
         else:
             respond(response_type="ephemeral", replace_original=False, **answer.payload())
@@ -86,7 +86,7 @@ def register_touch(app: App, deps: Deps) -> None:
 
 def register_steps(app: App, deps: Deps) -> None:
     """The nudge DM's step controls: skip, snooze (a date and time), disqualify (a reason)."""
-    touch_messages = deps.messages.touches
+    touch_messages = deps.touch_messages
     hours = deps.hours_text
     cat = deps.catalogue
 
