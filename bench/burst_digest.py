@@ -31,7 +31,8 @@ from bench.common import (
     verdict,
 )
 from bench.loadgen import SEQ, LoadProcess, LoadResult, Plan
-from bot.leads.messages import CLAIM_ACTION, DIGEST_MAX_LEADS
+from bot.leads.claim_button import CLAIM_ACTION
+from bot.leads.messages import DIGEST_MAX_LEADS
 from bot.local.harness import LocalBot
 from bot.local.standin import RecordedCall
 from storage.engine import make_engine

@@ -34,7 +34,7 @@ from bench.common import (
 )
 from bench.loadgen import SEQ, LoadProcess, LoadResult, Plan, run_load
 from bench.remote_standin import RemoteStandIn
-from bot.leads.messages import CLAIM_ACTION
+from bot.leads.claim_button import CLAIM_ACTION
 from bot.local.harness import BOT_TOKEN, SIGNING_SECRET, LocalBot
 from bot.local.standin import RESPONSE_URL_METHOD, SlackStandIn
 from bot.local.standin.payloads import block_actions_payload, message_for_payload

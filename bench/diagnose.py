@@ -32,8 +32,9 @@ from sqlalchemy import Engine, event
 from bench import claim_ack
 from bench.common import AGREEMENT, Latency, api_headers, handoff_template, host_port
 from bench.loadgen import LoadProcess, Plan
-from bot.leads.claims import ClaimOutcome, ClaimResult, Claims
-from bot.leads.messages import CLAIM_ACTION
+from bot.leads.claim_button import CLAIM_ACTION
+from bot.leads.claims import Claims
+from bot.leads.results import ClaimOutcome, ClaimResult
 from bot.local.harness import LocalBot
 from bot.outbox.worker import OutboxWorker
 from bot.ui.lead_view import LeadView

@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 
 import handlers
-from bot.bootstrap import build_use_cases
+from bot.bootstrap import UseCases, build_use_cases
 from bot.cadence.mine import MyLeads
 from bot.deps import Deps
 from bot.home.events import EventUseCases
@@ -45,12 +45,15 @@ class SlaBot:
     bolt: App
     web: Flask
     deps: Deps
-
+    cases: UseCases
+    outbox: OutboxWorker
+    background: Background
+    replies: ReplySender
     ticker: Ticker
 
     def start_background(self, ticker: bool = True) -> None:
         """Start the outbox worker and (unless told not to) the scheduler's tick."""
-        self.deps.outbox.start()
+        self.outbox.start()
         if ticker:
             self.ticker.start()
 
@@ -61,9 +64,9 @@ class SlaBot:
     def close(self) -> None:
         """Stop the background work and release the database connections."""
         self.ticker.stop()
-        self.deps.background.shutdown()
-        self.deps.replies.shutdown()  # after the follow-up work that hands it answers
-        self.deps.outbox.stop()
+        self.background.shutdown()
+        self.replies.shutdown()  # after the follow-up work that hands it answers
+        self.outbox.stop()
         self.deps.database.dispose()
 
 
@@ -141,23 +144,26 @@ def create_app(
             ),
         ),
         events=EventUseCases(database, home, clock),
-        messages=cases.messages,
         handoffs=cases.handoffs,
-        claims=cases.claims,
-        touches=cases.touches,
-        cadence=cases.cadence,
-        away=cases.away,
-        sweeper=cases.sweeper,
-        counts=cases.counts,
-        cases=cases,
-        outbox=outbox,
-        background=background,
-        replies=replies,
         claim_inbox=claim_inbox,
+        touches=cases.touches,
+        touch_messages=cases.messages.touches,
+        cadence=cases.cadence,
+        goals=cases.goals,
+        counts=cases.counts,
     )
     web = Flask("sla-bot")
     handlers.register(bolt, web, deps)
     # Each tick also takes over the claim clicks a crashed process left (the first, at start).
     parts = [*cases.tick_parts(), ("claim inbox", claim_inbox.replay)]
     ticker = Ticker(lambda: run_parts(parts), settings.sla_tick_seconds)
-    return SlaBot(bolt=bolt, web=web, deps=deps, ticker=ticker)
+    return SlaBot(
+        bolt=bolt,
+        web=web,
+        deps=deps,
+        cases=cases,
+        outbox=outbox,
+        background=background,
+        replies=replies,
+        ticker=ticker,
+    )

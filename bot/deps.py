@@ -1,25 +1,24 @@
-"""Everything a listener may use, assembled once by the app factory."""
+"""What the listeners and routes use, assembled once by the app factory.
+
+Each field is the one object a handler calls for its surface, named after it, so a click can
+be followed from its listener to the use case that answers it. The app's lifecycle parts (the
+outbox worker, the pools, every use case) stay on SlaBot: no handler needs them.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.bootstrap import UseCases
 from bot.cadence.actions import CadenceActions
-from bot.cadence.away import AwayTime
+from bot.cadence.touch_messages import TouchMessages
 from bot.cadence.touches import Touches
-from bot.escalation.sweeper import Sweeper
+from bot.goals.book import GoalBook
 from bot.goals.record import CountRecorder
 from bot.home.events import EventUseCases
 from bot.leads.claim_inbox import ClaimInbox
-from bot.leads.claims import Claims
 from bot.leads.handoffs import Handoffs
-from bot.leads.messages import LeadMessages
-from bot.outbox.worker import OutboxWorker
-from bot.runtime.background import Background
 from bot.runtime.clock import Clock
-from bot.runtime.replies import ReplySender
 from bot.settings import Settings
 from bot.slash.commands import SlaCommands
 from bot.ui.catalogue import Catalogue
@@ -29,28 +28,22 @@ from storage.unit_of_work import Database
 
 @dataclass
 class Deps:
-    """The application's parts, handed to each handlers module's register()."""
+    """The parts each handlers module's register() is handed, by the surface that calls them."""
 
     settings: Settings
     agreement: Agreement
     catalogue: Catalogue
-    database: Database
+    database: Database  # request keys (replayed commands and modals) and /healthz
     clock: Clock
-    commands: SlaCommands
-    events: EventUseCases
-    messages: LeadMessages
-    handoffs: Handoffs
-    claims: Claims
-    touches: Touches
-    cadence: CadenceActions
-    away: AwayTime
-    sweeper: Sweeper
-    counts: CountRecorder
-    cases: UseCases
-    outbox: OutboxWorker
-    background: Background
-    replies: ReplySender
-    claim_inbox: ClaimInbox
+    commands: SlaCommands  # /sla and its subcommands
+    events: EventUseCases  # app_home_opened
+    handoffs: Handoffs  # the handoff modal and POST /api/handoffs
+    claim_inbox: ClaimInbox  # the Claim button: journal, ack, claim, answer
+    touches: Touches  # the touch buttons
+    touch_messages: TouchMessages  # the answer after a tap on a touch or step control
+    cadence: CadenceActions  # the nudge's skip, snooze and disqualify controls
+    goals: GoalBook  # POST /api/counts
+    counts: CountRecorder  # why a count was refused, in words
     # Socket Mode only: whether the WebSocket to Slack is up right now (set once connected).
     socket_connected: Callable[[], bool] | None = None
 

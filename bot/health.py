@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.runtime.clock import Clock
-from bot.runtime.scheduler import STALLED_PERIODS, TickWatch
+from bot.runtime.tick_watch import STALLED_PERIODS, TickWatch
 from storage import health as figures
 from storage.leads import count_set_aside
 from storage.unit_of_work import Database

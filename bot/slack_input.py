@@ -13,9 +13,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.cadence.touches import TouchRequest
 from bot.ui.catalogue import Catalogue
-from sla_rules.touches import fits
 
 # Lead IDs and steps are database integers: anything past PostgreSQL's INTEGER is no lead.
 MAX_ID = 2**31 - 1
@@ -75,16 +73,6 @@ def json_object(value: object, problem: str = "request.problem_value") -> Mappin
     return data
 
 
-def step_of_block(block_id: object) -> tuple[int, int]:
-    """The lead and step named by a block ID such as `step-42-3`."""
-    parts = block_id.split("-") if isinstance(block_id, str) else []
-    if len(parts) != 3:
-        raise Unreadable("request.problem_step")
-    return small_int(parts[1], "request.problem_lead", 1), small_int(
-        parts[2], "request.problem_step"
-    )
-
-
 def instant_of(value: object, now: datetime, within: timedelta) -> datetime:
     """A Unix time in seconds (a datetimepicker's choice) no further than `within` from now."""
     if isinstance(value, bool) or not isinstance(value, int | str):
@@ -110,34 +98,6 @@ def explain(cat: Catalogue, error: Unreadable, **values: Any) -> str:
     return cat.t(error.problem, days=SNOOZE_HORIZON.days, **values)
 
 
-def step_value(value: object) -> int | str | None:
-    """A touch button's step: a cadence step number, a short name (the claim DM's), or none."""
-    if value is None:
-        return None
-    if isinstance(value, str) and value.isascii() and value.isprintable() and len(value) <= 40:
-        return value
-    return small_int(value, "request.problem_step")
-
-
-def tap_of(value: object, user_id: str) -> TouchRequest:
-    """A touch button's value as a touch to log: a known lead ID, kind, outcome and step."""
-    data = json_object(value)
-    lead = small_int(data.get("lead"), "request.problem_lead", 1)
-    kind, outcome = data.get("kind"), data.get("outcome")
-    if not (isinstance(kind, str) and isinstance(outcome, str) and fits(kind, outcome)):
-        raise Unreadable("request.problem_value")
-    step = step_value(data.get("step"))
-    return TouchRequest(
-        lead,
-        kind,
-        outcome,
-        user_id,
-        click_key=f"{lead}:{step}",
-        # The claim DM's buttons answer the first touch; a nudge's answer its cadence step.
-        step=step if isinstance(step, int) else None,
-    )
-
-
 def blocks_of(message: object) -> list[dict[str, Any]]:
     """The blocks of the message a button sat in (only well-formed ones are kept)."""
     blocks = dict_of(message).get("blocks")
@@ -150,27 +110,3 @@ def response_url_of(body: Mapping[str, Any]) -> str | None:
     """Where to answer an interaction (None when the payload names no usable URL)."""
     url = text_of(body.get("response_url"))
     return url if url is not None and url.startswith(("https://", "http://")) else None
-
-
-def skip_of(action: Mapping[str, Any]) -> tuple[int, int]:
-    """The lead and step a Skip button names in its value."""
-    data = json_object(action.get("value"))
-    return (
-        small_int(data.get("lead"), "request.problem_lead", 1),
-        small_int(data.get("step"), "request.problem_step"),
-    )
-
-
-def snooze_of(action: Mapping[str, Any], now: datetime) -> tuple[int, int, datetime]:
-    """The lead, step (from the block ID) and time a snooze picker chose."""
-    lead, step = step_of_block(action.get("block_id"))
-    return lead, step, instant_of(action.get("selected_date_time"), now, SNOOZE_HORIZON)
-
-
-def disqualify_of(action: Mapping[str, Any], reasons: tuple[str, ...]) -> tuple[int, int, str]:
-    """The lead, step (from the block ID) and reason code a disqualify menu chose."""
-    lead, step = step_of_block(action.get("block_id"))
-    reason = dict_of(action.get("selected_option")).get("value")
-    if not isinstance(reason, str) or reason not in reasons:
-        raise Unreadable("request.problem_reason")
-    return lead, step, reason

@@ -1,36 +1,5 @@
-"""Slack listeners and HTTP routes, registered explicitly, one module per surface."""
+"""Slack listeners and HTTP routes, one module per surface; surfaces.register adds them all."""
 
-from __future__ import annotations
+from handlers.surfaces import register
 
-from typing import TYPE_CHECKING
-
-from flask import Flask
-from slack_bolt import App
-
-from handlers import (
-    actions,
-    api,
-    cadence_actions,
-    commands,
-    errors,
-    events,
-    health,
-    http,
-    views,
-)
-
-if TYPE_CHECKING:
-    from bot.deps import Deps
-
-
-def register(bolt: App, web: Flask, deps: Deps) -> None:
-    """Register every listener and route."""
-    errors.register(bolt, deps)
-    commands.register(bolt, deps)
-    events.register(bolt, deps)
-    actions.register(bolt, deps)
-    cadence_actions.register(bolt, deps)
-    views.register(bolt, deps)
-    http.register(web, bolt, deps)
-    api.register(web, deps)
-    health.register(web, deps)
+__all__ = ["register"]

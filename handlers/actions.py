@@ -1,23 +1,45 @@
-"""Buttons: Claim on an announcement, one-tap touch logging in the owner's DM."""
+"""Buttons and menus: Claim on an announcement, touch logging and the nudge DM's step controls."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App, Respond
 
-from bot.cadence.touch_messages import TOUCH_ACTION
-from bot.leads.claim_inbox import parse_click
-from bot.leads.messages import CLAIM_ACTION
-from bot.slack_input import Unreadable, blocks_of, explain, response_url_of, tap_of, user_of
+from bot.cadence.answers import step_answer
+from bot.cadence.controls import (
+    DISQUALIFY_ACTION,
+    DISQUALIFY_REASONS,
+    SKIP_ACTION,
+    SNOOZE_ACTION,
+    TOUCH_ACTION,
+    disqualify_of,
+    skip_of,
+    snooze_of,
+    tap_of,
+)
+from bot.leads.claim_button import CLAIM_ACTION, parse_click
+from bot.slack_input import Unreadable, blocks_of, explain, response_url_of, user_of
+from bot.ui.blocks import Reply, section
 
 if TYPE_CHECKING:
     from bot.deps import Deps
 
+# What a step control's work returns: the text for the owner, and whether the step is done.
+Outcome = tuple[str, bool]
+
 
 def register(app: App, deps: Deps) -> None:
-    """Register the button listeners."""
+    """Register the button and menu listeners."""
+    register_claim(app, deps)
+    register_touch(app, deps)
+    register_steps(app, deps)
+
+
+def register_claim(app: App, deps: Deps) -> None:
+    """The Claim button on an announcement or a digest."""
 
     @app.action(CLAIM_ACTION)
     def claim(ack: Ack, action: dict[str, Any], body: dict[str, Any]) -> None:
@@ -35,6 +57,10 @@ def register(app: App, deps: Deps) -> None:
         if item is not None:
             deps.claim_inbox.process_soon(item)
 
+
+def register_touch(app: App, deps: Deps) -> None:
+    """One-tap touch logging in the owner's DM (the claim DM and the nudges)."""
+
     @app.action(re.compile(f"^{TOUCH_ACTION}:"))
     def log_touch(ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond) -> None:
         ack()
@@ -47,12 +73,72 @@ def register(app: App, deps: Deps) -> None:
                 respond(response_type="ephemeral", replace_original=False, text=text)
             return
         result = deps.touches.log(request)
-        answer = deps.messages.touches.answer(result, request)
+        answer = deps.touch_messages.answer(result, request)
         if url is None:
             return
         if result.outcome in ("logged", "duplicate"):
             original = blocks_of(body.get("message"))
-            reply = deps.messages.touches.after_tap(original, answer)
+            reply = deps.touch_messages.after_tap(original, answer)
             respond(replace_original=True, **reply.payload())
         else:
             respond(response_type="ephemeral", replace_original=False, **answer.payload())
+
+
+def register_steps(app: App, deps: Deps) -> None:
+    """The nudge DM's step controls: skip, snooze (a date and time), disqualify (a reason)."""
+    touch_messages = deps.touch_messages
+    hours = deps.hours_text
+    cat = deps.catalogue
+
+    def run(body: dict[str, Any], respond: Respond, work: Callable[[str], Outcome]) -> None:
+        # A payload that cannot be read is answered in words, and nothing is changed.
+        try:
+            text, done = work(user_of(body))
+        except Unreadable as error:
+            text, done = explain(cat, error, hours=hours), False
+        if response_url_of(body) is None:
+            return  # Slack always sends one; without it there is nowhere to answer
+        reply = Reply(text=text, blocks=[section(text)])
+        if done:
+            reply = touch_messages.after_tap(blocks_of(body.get("message")), reply)
+            respond(replace_original=True, **reply.payload())
+        else:
+            respond(response_type="ephemeral", replace_original=False, **reply.payload())
+
+    @app.action(SKIP_ACTION)
+    def skip(ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond) -> None:
+        ack()
+
+        def work(user: str) -> Outcome:
+            lead, step = skip_of(action)
+            result = deps.cadence.skip(lead, step, user)
+            text = step_answer(result, "skip", step, touch_messages, hours)
+            return text, result.outcome in ("done", "duplicate")
+
+        run(body, respond, work)
+
+    @app.action(SNOOZE_ACTION)
+    def snooze(ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond) -> None:
+        ack()
+
+        def work(user: str) -> Outcome:
+            lead, step, until = snooze_of(action, deps.clock())
+            result = deps.cadence.snooze(lead, step, user, until)
+            text = step_answer(result, "snooze", step, touch_messages, hours)
+            return text, result.outcome in ("done", "duplicate")
+
+        run(body, respond, work)
+
+    @app.action(DISQUALIFY_ACTION)
+    def disqualify(
+        ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond
+    ) -> None:
+        ack()
+
+        def work(user: str) -> Outcome:
+            lead, step, reason = disqualify_of(action, DISQUALIFY_REASONS)
+            request, result = deps.cadence.disqualify(lead, step, user, reason)
+            reply = touch_messages.answer(result, request)
+            return reply.text, result.outcome in ("logged", "duplicate")
+
+        run(body, respond, work)

@@ -104,7 +104,7 @@ def register(web: Flask, deps: Deps) -> None:
             fields = {**missing, **unknown, **not_text}
             return error(422, "Some fields are missing or invalid.", fields=fields)
         metric, day = body["metric"], body.get("date")
-        result = deps.counts.goals.record(metric, body["value"], day, body["mode"], None)
+        result = deps.goals.record(metric, body["value"], day, body["mode"], None)
         if result.refusal is not None:
             reason = deps.counts.refusal(result, metric, ENGLISH)
             return error(422, "The count was refused.", fields={result.field or "body": reason})

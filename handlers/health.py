@@ -8,7 +8,7 @@ from flask import Flask, Response, jsonify
 
 from bot.health import check_health
 from bot.runtime import metrics
-from bot.runtime.scheduler import running_watches
+from bot.runtime.tick_watch import running_watches
 
 if TYPE_CHECKING:
     from bot.deps import Deps

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
 
 from bot.cadence.keeper import CadenceKeeper
-from bot.cadence.touch_messages import TouchMessages
-from bot.cadence.touches import Touches, TouchRequest, TouchResult
+from bot.cadence.requests import StepResult, TouchRequest, TouchResult
+from bot.cadence.touches import Touches
 from bot.runtime.clock import Clock
-from bot.ui.formatting import local_time
 from bot.ui.lead_view import LeadView
 from sla_rules.agreement import Agreement
 from sla_rules.cadence import check_snooze
@@ -20,17 +17,6 @@ from storage import leads as repo
 from storage.inserts import insert_if_absent
 from storage.models import CadenceEvent
 from storage.unit_of_work import Database
-
-StepOutcome = Literal["done", "duplicate", "missing", "not_allowed", "stale", "refused"]
-
-
-@dataclass(frozen=True)
-class StepResult:
-    """How a skip or snooze went, and the lead as it now stands."""
-
-    outcome: StepOutcome
-    lead: LeadView | None
-    refusal: str | None = None
 
 
 class CadenceActions:
@@ -119,25 +105,3 @@ class CadenceActions:
             view = LeadView.of(lead)
         self.on_commit()
         return StepResult("done", view)
-
-
-def step_answer(
-    result: StepResult, action: str, step: int, messages: TouchMessages, hours: str
-) -> str:
-    """What the owner is told after a skip or snooze."""
-    cat = messages.cat
-    lead = result.lead
-    if result.outcome == "refused":
-        key = "cadence.snooze_in_past" if result.refusal == "in_past" else "cadence.snooze_closed"
-        return cat.t(key, hours=hours)
-    if lead is None:
-        return cat.t("touch.missing")
-    if result.outcome == "stale":
-        return messages.current_step(lead)
-    if result.outcome == "not_allowed":
-        return cat.t("touch.not_owner", id=lead.short_id, owner=lead.owner_id or "—")
-    if action == "skip":
-        return cat.t("cadence.skipped", step=step, id=lead.short_id)
-    due = lead.cadence_due_at
-    time = local_time(due, messages.zone) if due else "—"
-    return cat.t("cadence.snoozed", step=step, id=lead.short_id, time=time)

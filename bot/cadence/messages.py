@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.cadence.touch_messages import TOUCH_ACTION
+from bot.cadence.controls import (
+    DISQUALIFY_ACTION,
+    DISQUALIFY_REASONS,
+    SKIP_ACTION,
+    SNOOZE_ACTION,
+    skip_value,
+    step_block_id,
+    touch_action_id,
+    touch_block_id,
+    touch_value,
+)
 from bot.ui.blocks import Block, Reply, actions, button, context, section
 from bot.ui.catalogue import Catalogue
 from bot.ui.formatting import local_time
 from bot.ui.lead_view import LeadView
 from sla_rules.touches import FITTING
 
-SKIP_ACTION = "cadence_skip"
-SNOOZE_ACTION = "cadence_snooze"
-DISQUALIFY_ACTION = "cadence_disqualify"
-DISQUALIFY_REASONS = ("not_a_fit", "no_budget", "no_interest", "bad_data", "competitor", "other")
 # Outcomes offered as buttons for each kind; disqualify has its own menu with reasons.
 BUTTONS = {
     "call": ("no_answer", "left_voicemail", "connected", "bad_number", "meeting_booked", "won"),
@@ -41,11 +46,11 @@ class CadenceMessages:
         # A rep may log another kind than the one due; the buttons offer the due kind's outcomes
         # (meeting booked and won fit any kind), and /sla touch covers the rest.
         logged_kind = kind if outcome in FITTING[kind] else "call"
-        value = json.dumps({"lead": lead.id, "kind": logged_kind, "outcome": outcome, "step": step})
+        value = touch_value(lead.id, logged_kind, outcome, step)
         words = self.cat.t(f"outcome.{outcome}")
         label = self.cat.t("cadence.button", outcome=words[:1].upper() + words[1:])
         style = "primary" if outcome in ("connected", "meeting_booked", "won") else None
-        return button(label, f"{TOUCH_ACTION}:{n}", value, style)
+        return button(label, touch_action_id(n), value, style)
 
     def nudge(
         self,
@@ -85,8 +90,7 @@ class CadenceMessages:
             self._touch_button(lead, step, kind, outcome, n)
             for n, outcome in enumerate(BUTTONS[kind])
         ]
-        ids = json.dumps({"lead": lead.id, "step": step})
-        skip = button(cat.t("cadence.skip"), SKIP_ACTION, ids)
+        skip = button(cat.t("cadence.skip"), SKIP_ACTION, skip_value(lead.id, step))
         snooze: Block = {
             "type": "datetimepicker",
             "action_id": SNOOZE_ACTION,
@@ -101,8 +105,8 @@ class CadenceMessages:
             section(title),
             section("\n".join(contact)),
             section(cat.t("cadence.so_far") + "\n" + "\n".join(so_far)),
-            actions(*touch_buttons, block_id=f"touch-{lead.id}-{step}"),
-            actions(skip, disqualify, snooze, block_id=f"step-{lead.id}-{step}"),
+            actions(*touch_buttons, block_id=touch_block_id(lead.id, step)),
+            actions(skip, disqualify, snooze, block_id=step_block_id(lead.id, step)),
             context(cat.t("cadence.snooze_hint")),
         ]
         text = cat.t("cadence.nudge_text", step=step, total=total, id=lead.short_id)

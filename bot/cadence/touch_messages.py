@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from bot.cadence.controls import touch_action_id, touch_block_id, touch_value
+from bot.cadence.requests import TouchRequest, TouchResult
 from bot.ui.blocks import Block, Reply, actions, button, context, escape, section
 from bot.ui.catalogue import Catalogue
 from bot.ui.formatting import elapsed, local_time
 from bot.ui.lead_view import LeadView
 
-if TYPE_CHECKING:
-    from bot.cadence.touches import TouchRequest, TouchResult
-
-TOUCH_ACTION = "log_touch"
 # The one-tap choices in an owner's DM: (kind, outcome).
 QUICK_TOUCHES: tuple[tuple[str, str], ...] = (
     ("call", "no_answer"),
@@ -48,13 +44,13 @@ class TouchMessages:
         elements = [
             button(
                 self.cat.t(f"touch.button_{kind}_{outcome}"),
-                f"{TOUCH_ACTION}:{index}",
-                json.dumps({"lead": lead_id, "kind": kind, "outcome": outcome, "step": step}),
+                touch_action_id(index),
+                touch_value(lead_id, kind, outcome, step),
                 "primary" if outcome in ("connected", "meeting_booked") else None,
             )
             for index, (kind, outcome) in enumerate(QUICK_TOUCHES)
         ]
-        return actions(*elements, block_id=f"touch-{lead_id}-{step}")
+        return actions(*elements, block_id=touch_block_id(lead_id, step))
 
     def described(self, kind: str, outcome: str, reason: str | None = None) -> str:
         """A touch in words: 'a call: no answer'."""

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Literal
 
 from bot.cadence.keeper import CadenceKeeper
+from bot.cadence.requests import TouchRequest, TouchResult
 from bot.cadence.touch_messages import TouchMessages
 from bot.runtime.clock import Clock
 from bot.ui.lead_view import LeadView
@@ -18,31 +17,6 @@ from storage.inserts import insert_if_absent
 from storage.models import Touch
 from storage.outbox import enqueue_thread_note
 from storage.unit_of_work import Database
-
-TouchOutcome = Literal["logged", "duplicate", "missing", "closed", "not_allowed", "stale"]
-
-
-@dataclass(frozen=True)
-class TouchRequest:
-    """A touch someone wants to log."""
-
-    lead_id: int
-    kind: str
-    outcome: str
-    actor: str
-    reason: str | None = None
-    click_key: str | None = None
-    step: int | None = None  # the cadence step a nudge's button answers
-
-
-@dataclass(frozen=True)
-class TouchResult:
-    """How logging went, the lead as it now stands, and whether this was the first touch."""
-
-    outcome: TouchOutcome
-    lead: LeadView | None
-    first: bool = False
-    within_sla: bool | None = None
 
 
 class Touches:

@@ -10,16 +10,16 @@ from __future__ import annotations
 import logging
 import threading
 from collections import deque
-from collections.abc import Mapping
 from concurrent.futures import Future
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import cast
 
 from sqlalchemy.orm import Session
 
-from bot.leads.claims import ClaimOutcome, ClaimResult, Claims
-from bot.leads.messages import claim_reply
+from bot.leads.answers import claim_reply
+from bot.leads.claim_button import KIND, ClaimClick, response_url_of
+from bot.leads.claims import Claims
+from bot.leads.results import ClaimOutcome, ClaimResult
 from bot.runtime import metrics
 from bot.runtime.background import Background
 from bot.runtime.clock import Clock
@@ -32,7 +32,6 @@ from storage.unit_of_work import Database
 
 log = logging.getLogger("sla_bot.claim_inbox")
 
-KIND = "claim"
 # Long enough for a claim and its answer (Slack answers in ~100 ms; the sender's read timeout
 # is 10 s), short enough that a crashed process's clicks are answered soon after a restart.
 LEASE = timedelta(seconds=12)
@@ -48,83 +47,12 @@ BATCH = 10
 # A click's key must outlive every replay of its request (Slack's signatures age out in five
 # minutes): a day is plenty, and keeps the table small.
 KEEP_ANSWERED = timedelta(days=1)
-MAX_LEAD_ID = 2**31 - 1  # PostgreSQL's integer: a larger ID cannot name a lead
-MAX_TEXT = 200
 GAVE_UP = "failed"
-
-
-@dataclass(frozen=True)
-class ClaimClick:
-    """What finishing a Claim click needs, read from Slack's block_actions payload."""
-
-    lead_id: int
-    user_id: str
-    response_url: str
-    action_ts: str
-
-    @property
-    def key(self) -> str:
-        """One key per click: a replayed or retried request carries the same one."""
-        return f"{KIND}:{self.user_id}:{self.lead_id}:{self.action_ts}"
-
-    def payload(self) -> dict[str, Any]:
-        """The click as the inbox keeps it."""
-        return {
-            "lead": self.lead_id,
-            "user": self.user_id,
-            "response_url": self.response_url,
-            "action_ts": self.action_ts,
-        }
-
-    @classmethod
-    def from_payload(cls, payload: Mapping[str, Any]) -> ClaimClick:
-        """The click back from the inbox."""
-        return cls(
-            int(payload["lead"]),
-            str(payload["user"]),
-            str(payload["response_url"]),
-            str(payload["action_ts"]),
-        )
 
 
 # What answering a decided click needs: the click, its outcome, the claim (None: an apology),
 # and when it arrived (a response_url lives 30 minutes).
 Decision = tuple[ClaimClick, str, ClaimResult | None, datetime]
-
-
-def _text(value: object) -> str | None:
-    if isinstance(value, str) and value and len(value) <= MAX_TEXT and "\x00" not in value:
-        return value
-    return None
-
-
-def response_url_of(body: object) -> str | None:
-    """The payload's response_url when it is a usable http(s) URL."""
-    url = body.get("response_url") if isinstance(body, dict) else None
-    if isinstance(url, str) and url.startswith(("https://", "http://")) and len(url) <= 2000:
-        return url
-    return None
-
-
-def parse_click(action: object, body: object) -> ClaimClick | None:
-    """The click, or None when the payload cannot name a lead, a user and where to answer."""
-    if not isinstance(action, dict) or not isinstance(body, dict):
-        return None
-    value = action.get("value")
-    # ASCII digits only: int() would also take "²", "٣", " 7", "+7" and "1_000".
-    if not isinstance(value, str) or not (0 < len(value) <= 10) or not value.isascii():
-        return None
-    if not value.isdigit() or not 0 < int(value) <= MAX_LEAD_ID:
-        return None
-    user = body.get("user")
-    user_id = _text(user.get("id")) if isinstance(user, dict) else None
-    if user_id is None or len(user_id) > 32:
-        return None
-    url = response_url_of(body)
-    stamp = _text(action.get("action_ts")) or _text(body.get("trigger_id"))
-    if url is None or stamp is None:
-        return None
-    return ClaimClick(int(value), user_id, url, stamp)
 
 
 class ClaimInbox:

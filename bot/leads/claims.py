@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
 
 from sqlalchemy.orm import Session
 
 from bot.leads.messages import LeadMessages
+from bot.leads.results import ClaimOutcome, ClaimResult
 from bot.runtime.clock import Clock
 from bot.ui.lead_view import LeadView
 from sla_rules.agreement import Agreement
@@ -19,16 +18,6 @@ from storage.cadence import current_away
 from storage.models import Lead
 from storage.outbox import enqueue
 from storage.unit_of_work import Database
-
-ClaimOutcome = Literal["claimed", "yours", "taken", "not_rep", "closed", "missing", "away"]
-
-
-@dataclass(frozen=True)
-class ClaimResult:
-    """How a claim click ended, and the lead as it now stands."""
-
-    outcome: ClaimOutcome
-    lead: LeadView | None
 
 
 class Claims:

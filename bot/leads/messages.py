@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.cadence.touch_messages import TouchMessages
+from bot.leads.claim_button import CLAIM_ACTION, claim_value
 from bot.ui.blocks import (
     MAX_BLOCKS,
     Block,
@@ -24,10 +24,6 @@ from bot.ui.formatting import elapsed, local_time
 from bot.ui.lead_view import LeadView
 from sla_rules.leads import LATE_ANNOUNCEMENT
 
-if TYPE_CHECKING:
-    from bot.leads.claims import ClaimResult
-
-CLAIM_ACTION = "claim_lead"
 # The DM sent on claim answers the response SLA's first touch.
 FIRST_TOUCH_STEP = "first"
 # Header and footer take two blocks; the rest is one section per lead.
@@ -63,7 +59,9 @@ class LeadMessages:
         return text
 
     def _claim_button(self, lead: LeadView) -> Block:
-        return button(self.cat.t("lead.claim_button"), CLAIM_ACTION, str(lead.id), "primary")
+        return button(
+            self.cat.t("lead.claim_button"), CLAIM_ACTION, claim_value(lead.id), "primary"
+        )
 
     def _respond_by(self, lead: LeadView) -> str:
         return local_time(lead.respond_by, self.zone, lead.handed_off_at)
@@ -195,28 +193,3 @@ class LeadMessages:
         )
         text = cat.t("lead.duplicate", id=lead.short_id, details=details or "—", who=who)
         return Reply(text=text, blocks=[section(text)])
-
-
-def claim_reply(result: ClaimResult, cat: Catalogue, zone: ZoneInfo, now: datetime) -> Reply:
-    """What the person who clicked Claim is told (only they see it)."""
-    lead = None if result.lead is None else result.lead.shown()
-    if result.outcome == "not_rep":
-        text = cat.t("claim.not_rep")
-    elif result.outcome == "away":
-        text = cat.t("away.claim_refused")
-    elif lead is None:
-        text = cat.t("claim.missing")
-    elif result.outcome == "claimed":
-        text = cat.t(
-            "claim.ok",
-            id=lead.short_id,
-            name=lead.name,
-            time=local_time(lead.respond_by, zone, now),
-        )
-    elif result.outcome == "yours":
-        text = cat.t("claim.yours", id=lead.short_id)
-    elif result.outcome == "taken":
-        text = cat.t("claim.taken", id=lead.short_id, owner=lead.owner_id)
-    else:
-        text = cat.t("claim.closed", id=lead.short_id, status=cat.t(f"status.{lead.status}"))
-    return Reply(text=text, blocks=[section(text)])

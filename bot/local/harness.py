@@ -166,7 +166,7 @@ class LocalBot:
             with self.bot.deps.database.reading() as session:
                 if count_pending(session) == 0:
                     return True
-            self.bot.deps.outbox.wake()
+            self.bot.outbox.wake()
             time.sleep(0.02)
         return False
 

@@ -31,7 +31,7 @@ from storage.leads import count_set_aside
 from storage.unit_of_work import Database
 
 if TYPE_CHECKING:
-    from bot.runtime.scheduler import TickWatch
+    from bot.runtime.tick_watch import TickWatch
 
 log = logging.getLogger("sla_bot.metrics")
 

@@ -3,67 +3,17 @@
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.runtime import metrics
 from bot.runtime.clock import utc_now
+from bot.runtime.tick_watch import TickWatch, track, untrack
 
 log = logging.getLogger("sla_bot.scheduler")
-
-# The health check calls the tick stalled once it has not completed for this many periods.
-STALLED_PERIODS = 3
-
-
-@dataclass(eq=False)  # identity: two tickers with the same figures are still two
-class TickWatch:
-    """When the tick of one running Ticker last completed, on the monotonic clock."""
-
-    period_seconds: float
-    monotonic: Callable[[], float] = time.monotonic
-    started: float | None = None
-    last_completed: float | None = None
-    last_duration: float | None = None
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def begin(self) -> None:
-        """The ticker starts: the wait for the first completion starts now."""
-        with self._lock:
-            self.started = self.monotonic()
-            self.last_completed = None
-
-    def completed(self, duration_seconds: float) -> None:
-        """A tick has just finished (well or not: a failed tick still proves the loop turns)."""
-        with self._lock:
-            self.last_completed = self.monotonic()
-            self.last_duration = duration_seconds
-
-    def seconds_since_completed(self) -> float | None:
-        """Seconds since the last completed tick (or since the start, before the first one)."""
-        with self._lock:
-            since = self.last_completed if self.last_completed is not None else self.started
-        return None if since is None else max(0.0, self.monotonic() - since)
-
-    def stalled(self) -> bool:
-        """Tell whether the tick has not completed for STALLED_PERIODS periods."""
-        waited = self.seconds_since_completed()
-        return waited is not None and waited > STALLED_PERIODS * self.period_seconds
-
-
-# The tickers running in this process (one under `sla-bot run`; tests start and stop many).
-_running: list[TickWatch] = []
-_running_lock = threading.Lock()
-
-
-def running_watches() -> list[TickWatch]:
-    """The watches of the tickers running in this process right now."""
-    with _running_lock:
-        return list(_running)
 
 
 class Ticker:
@@ -118,8 +68,7 @@ class Ticker:
     def start(self) -> None:
         """Start ticking (the first tick runs at once)."""
         self.watch.begin()
-        with _running_lock:
-            _running.append(self.watch)
+        track(self.watch)
         self._scheduler.start()
         self._scheduler.modify_job("sla-tick", next_run_time=utc_now())
 
@@ -130,8 +79,6 @@ class Ticker:
 
     def stop(self) -> None:
         """Stop ticking and wait for a running tick to finish."""
-        with _running_lock:
-            if self.watch in _running:
-                _running.remove(self.watch)
+        untrack(self.watch)
         if self._scheduler.running:
             self._scheduler.shutdown(wait=True)

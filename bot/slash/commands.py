@@ -14,6 +14,7 @@ from bot.slash.goals import GoalCommands
 from bot.slash.router import route
 from bot.slash.touch import TouchCommand
 from bot.ui.blocks import Reply, text_reply
+from sla_rules.permissions import may_hand_off
 
 
 @dataclass(frozen=True)
@@ -71,15 +72,9 @@ class SlaCommands:
         if chosen.name == "record":
             return self.goal_commands.record(chosen.args, user_id)
         if chosen.name == "handoff":
-            if not self.may_hand_off(user_id):
+            if not may_hand_off(knowledge.agreement.slack, user_id):
                 return text_reply(knowledge.cat.t("modal.not_allowed"))
             return OpenModal(handoff_view(knowledge.cat))
         if chosen.name == "help":
             return knowledge.help()
         return knowledge.help(unknown=chosen.word)
-
-    def may_hand_off(self, user_id: str) -> bool:
-        """Marketers and managers hand off leads (anyone, when the agreement lists neither)."""
-        slack = self.knowledge.agreement.slack
-        allowed = {*slack.marketers, *slack.managers}
-        return not allowed or user_id in allowed

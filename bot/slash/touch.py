@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.cadence.touches import Touches, TouchRequest
+from bot.cadence.requests import TouchRequest
+from bot.cadence.touches import Touches
 from bot.leads.story import LeadStories
 from bot.ui.blocks import Reply, escape, text_reply
 from bot.ui.catalogue import Catalogue

@@ -65,14 +65,14 @@ def test_a_late_announcement_is_counted_as_the_systems_delay(standin, tmp_path: 
         late = lead_number(hand_off(bot, external_id="late", email="late@example.com"))
         clock.now += timedelta(seconds=95)  # Slack was unreachable meanwhile
         prompt = lead_number(hand_off(bot, external_id="prompt", email="prompt@example.com"))
-        assert bot.bot.deps.outbox.deliver_once() == 1  # both in one digest
+        assert bot.bot.outbox.deliver_once() == 1  # both in one digest
         assert announce_seconds(bot) == {late: 95, prompt: 0}
         # Announced again later (a reassignment): the first wait is the one that counts.
         with bot.bot.deps.database.unit_of_work() as session:
             repo.note_first_announcement(session, [late, prompt], clock.now + timedelta(hours=1))
         assert announce_seconds(bot) == {late: 95, prompt: 0}
 
-        reports = bot.bot.deps.cases.reports
+        reports = bot.bot.cases.reports
         full = reports.command("speed today").text.splitlines()
         assert (
             "Time for the bot and Slack to announce them: median 0s · p90 1m 35s"
@@ -91,9 +91,9 @@ def test_prompt_announcements_add_no_warning_to_the_standup(standin, tmp_path: P
         assert bot.bot is not None
         lead = lead_number(hand_off(bot))
         clock.now += timedelta(seconds=2)
-        assert bot.bot.deps.outbox.deliver_once() == 1
+        assert bot.bot.outbox.deliver_once() == 1
         assert announce_seconds(bot) == {lead: 2}
-        reports = bot.bot.deps.cases.reports
+        reports = bot.bot.cases.reports
         compact = reports.speed_lines(reports.speed(today(reports)), compact=True)
         assert not any("late" in line for line in compact)
         assert any(
@@ -106,10 +106,10 @@ def claim_and_redraw(bot: LocalBot, clock: StepClock, wait: int, claim_after: in
     assert bot.bot is not None
     lead = lead_number(hand_off(bot))
     clock.now += timedelta(seconds=wait)
-    assert bot.bot.deps.outbox.deliver_once() == 1
+    assert bot.bot.outbox.deliver_once() == 1
     clock.now += timedelta(seconds=claim_after)
-    assert bot.bot.deps.claims.claim(lead, "U0REP1").outcome == "claimed"
-    while bot.bot.deps.outbox.deliver_once():  # the redraw, the thread root, the owner's DM
+    assert bot.bot.cases.claims.claim(lead, "U0REP1").outcome == "claimed"
+    while bot.bot.outbox.deliver_once():  # the redraw, the thread root, the owner's DM
         clock.now += timedelta(seconds=1)
     (message,) = announcements(bot)
     return render_blocks(message["blocks"], {})

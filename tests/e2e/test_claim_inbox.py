@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from bot.leads.claim_inbox import ClaimClick
+from bot.leads.claim_button import ClaimClick
 from bot.local.harness import SIGNING_SECRET, LocalBot
 from bot.local.standin import SignedSlackClient, SlackStandIn
 from bot.local.standin.payloads import block_actions_payload

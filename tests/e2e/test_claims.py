@@ -75,7 +75,7 @@ def test_a_double_click_by_the_winner_is_harmless(bot: LocalBot) -> None:
     click(bot, lead, "U0REP1", message)
     assert click(bot, lead, "U0REP1", message) == "You already own L-1."
     bot.standin.wait_for(lambda s: s.messages("DU0REP1"))
-    bot.bot.deps.outbox.deliver_once()
+    bot.bot.outbox.deliver_once()
     assert len(bot.standin.messages("DU0REP1")) == 1
     assert len(bot.standin.calls("chat.update")) == 1
 
@@ -85,7 +85,7 @@ def test_only_sales_reps_may_claim(bot: LocalBot) -> None:
     [message] = wait_announced(bot, 1)
     answer = click(bot, lead, "U0MKT1", message)
     assert "Only sales reps may claim leads" in answer
-    assert bot.bot.deps.claims.claim(lead, "U0REP3").outcome == "claimed"
+    assert bot.bot.cases.claims.claim(lead, "U0REP3").outcome == "claimed"
 
 
 def _use_cases(database) -> tuple[Handoffs, Claims]:
@@ -146,7 +146,7 @@ def test_a_failing_claim_tells_the_clicker_and_logs_the_trace(
         raise RuntimeError("disk full")
 
     # The click is decided inside the inbox's transaction, through claim_in.
-    monkeypatch.setattr(bot.bot.deps.claims, "claim_in", broken)
+    monkeypatch.setattr(bot.bot.cases.claims, "claim_in", broken)
     answer = click(bot, lead, "U0REP1", message)
     assert answer.startswith("Sorry, something went wrong on my side")
     assert any("disk full" in str(r.exc_info[1]) for r in caplog.records if r.exc_info)

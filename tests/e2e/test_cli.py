@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from bot.cli.main import main
-from bot.leads.messages import CLAIM_ACTION
+from bot.leads.claim_button import CLAIM_ACTION
 from bot.local.demo.session import run_demo
 from bot.local.harness import SIGNING_SECRET
 from bot.local.standin import SignedSlackClient, SlackStandIn

@@ -26,7 +26,7 @@ def ask(bot: LocalBot, text: str, user: str = "U0MKT1") -> str:
 def test_api_counts_add_and_set(bot: LocalBot) -> None:
     assert post_json(bot, "/api/counts", {"metric": "visits", "value": 120, "mode": "add"}) == (
         200,
-        {"metric": "visits", "date": bot.bot.deps.cases.goals.today().isoformat(), "value": 120},
+        {"metric": "visits", "date": bot.bot.cases.goals.today().isoformat(), "value": 120},
     )
     status, answer = post_json(bot, "/api/counts", {"metric": "visits", "value": 30, "mode": "add"})
     assert (status, answer["value"]) == (200, 150)
@@ -104,7 +104,7 @@ def test_report_commands_answer(bot: LocalBot) -> None:
 
 
 def test_standup_post_and_chart_in_its_thread(bot: LocalBot, standin) -> None:
-    result = bot.bot.deps.cases.standup.post()
+    result = bot.bot.cases.standup.post()
     if not result.business_day:
         pytest.skip("today is not a business day in Mexico City")
     drain(bot, timeout=30)
@@ -118,7 +118,7 @@ def test_standup_post_and_chart_in_its_thread(bot: LocalBot, standin) -> None:
     assert upload.args.get("thread_ts") == post["ts"]
     [file] = standin.files()
     assert bytes(file["content"][:8]) == b"\x89PNG\r\n\x1a\n"
-    assert bot.bot.deps.cases.standup.post().posted is False
+    assert bot.bot.cases.standup.post().posted is False
 
 
 def test_home_shows_my_leads_my_speed_and_the_goals(bot: LocalBot, standin) -> None:

@@ -73,7 +73,7 @@ def test_the_same_external_id_answers_200_and_announces_nothing_more(bot: LocalB
     assert status == 200
     assert again["id"] == first["id"]
     assert again["outcome"] == "known"
-    bot.bot.deps.outbox.deliver_once()
+    bot.bot.outbox.deliver_once()
     assert len(announcements(bot)) == 1
     assert stored(bot) == 1
 

@@ -25,7 +25,7 @@ from sqlalchemy import update
 from bot.local.harness import LocalBot
 from bot.local.standin import SlackStandIn
 from bot.runtime.clock import ShiftedClock, utc_now
-from bot.runtime.scheduler import running_watches
+from bot.runtime.tick_watch import running_watches
 from storage import outbox as box
 from storage.health import DEAD, outbox_backlog
 from storage.models import OutboxMessage
@@ -95,7 +95,7 @@ def test_a_due_message_nobody_delivers_turns_it_503_until_the_outbox_moves(
         assert body["outbox"]["oldest_waiting_seconds"] >= 301
 
         assert bot.bot is not None
-        bot.bot.deps.outbox.start()
+        bot.bot.outbox.start()
         drain(bot)
         status, body = healthz(bot)
         assert (status, body["problems"], body["outbox"]["pending"]) == (200, [], 0)

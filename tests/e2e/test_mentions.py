@@ -187,7 +187,7 @@ def test_hostile_lead_data_reaches_no_field_of_any_message(bot: LocalBot) -> Non
     drain(bot)
     bot.slack.event({"type": "app_home_opened", "user": "U0REP1", "tab": "home"}, event_id="EvH")
     standin.wait_for_calls("views.publish")
-    bot.bot.deps.cases.standup.post()
+    bot.bot.cases.standup.post()
     drain(bot, timeout=30)
 
     sent = [c for c in standin.calls() if c.method not in NOT_MESSAGES]

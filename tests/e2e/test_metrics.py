@@ -72,7 +72,7 @@ def test_the_outbox_backlog_and_breaches_come_from_the_database(database_url: st
         assert value(owed, "sla_leads_breached") == 0
 
         assert bot.bot is not None
-        bot.bot.deps.outbox.start()
+        bot.bot.outbox.start()
         drain(bot)
         with bot.bot.deps.database.unit_of_work() as session:
             session.execute(update(Lead).where(Lead.id == 1).values(breached_at=clock()))

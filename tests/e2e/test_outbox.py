@@ -99,7 +99,7 @@ def test_a_lease_left_by_a_crashed_worker_expires_and_the_message_goes_once(
         ticker=False,
     ) as bot:
         hand_off(bot)
-        worker = bot.bot.deps.outbox
+        worker = bot.bot.outbox
         groups = worker._lease_groups()  # leased, then the process "dies" before sending
         assert len(groups) == 1
         assert worker.deliver_once() == 0  # still leased: nobody else may send it
@@ -112,7 +112,7 @@ def test_a_lease_left_by_a_crashed_worker_expires_and_the_message_goes_once(
         pace_seconds=0.05,
         ticker=False,
     ) as bot:
-        worker = bot.bot.deps.outbox
+        worker = bot.bot.outbox
         # The lease runs out (a minute in production): move it into the past.
         with bot.bot.deps.database.unit_of_work() as session:
             for row in session.scalars(select(OutboxMessage)):
@@ -184,7 +184,7 @@ def test_connection_errors_are_retried_later(standin) -> None:
         AGREEMENT, standin=standin, background=False, pace_seconds=0.05, ticker=False
     ) as bot:
         hand_off(bot)
-        worker = bot.bot.deps.outbox
+        worker = bot.bot.outbox
         live = worker.client
         worker.client = WebClient(
             token="xoxb-x", base_url="http://127.0.0.1:9/api/", retry_handlers=[], timeout=2

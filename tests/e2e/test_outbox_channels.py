@@ -21,7 +21,7 @@ def owe(bot: LocalBot, channel: str, texts: list[str]) -> None:
     with bot.bot.deps.database.unit_of_work() as session:
         for text in texts:
             box.enqueue(session, kind="post", channel=channel, now=now, payload={"text": text})
-    bot.bot.deps.outbox.wake()
+    bot.bot.outbox.wake()
 
 
 def texts(bot: LocalBot, channel: str) -> list[str]:

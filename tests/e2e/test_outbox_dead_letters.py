@@ -107,7 +107,7 @@ def deliver_until_quiet(bot: LocalBot, passes: int = 4 * MAX_ATTEMPTS) -> None:
     assert bot.bot is not None
     for _ in range(passes):
         time_passes(bot)
-        bot.bot.deps.outbox.deliver_once()
+        bot.bot.outbox.deliver_once()
         with bot.bot.deps.database.reading() as session:
             if box.count_pending(session) == 0:
                 return
@@ -178,7 +178,7 @@ def test_a_row_that_cannot_be_built_stops_neither_the_loop_nor_other_channels(st
 
         def dead_by_now(_: object) -> bool:
             time_passes(bot)  # each retry's backoff runs out at once
-            bot.bot.deps.outbox.wake()
+            bot.bot.outbox.wake()
             return rows(bot)[bad].status == "dead"
 
         standin.wait_for(dead_by_now, timeout=30)
@@ -270,7 +270,7 @@ def test_no_payload_escapes_the_delivery_or_stops_the_next_row(
     hostile = add_row(bot, kind, channel, payload)
     healthy = add_row(bot, "post", "C0OTHER", {"text": f"after {hostile}"})
     time_passes(bot)
-    bot.bot.deps.outbox.deliver_once()  # never raises, whatever the row holds
+    bot.bot.outbox.deliver_once()  # never raises, whatever the row holds
     after = rows(bot)
     assert after[healthy].status == "sent"
     row = after[hostile]
@@ -288,7 +288,7 @@ def test_tries_lost_to_a_slack_outage_do_not_count_towards_setting_a_row_aside(s
         poison = add_poisonous_lead(bot)
         with bot.bot.deps.database.unit_of_work() as session:
             session.execute(update(OutboxMessage).values(attempts=40))  # a long outage
-        bot.bot.deps.outbox.deliver_once()
+        bot.bot.outbox.deliver_once()
         [row] = rows(bot).values()
         assert (row.lead_id, row.status, row.faults, row.attempts) == (poison, "pending", 1, 41)
         deliver_until_quiet(bot)

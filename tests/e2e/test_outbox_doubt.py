@@ -52,7 +52,7 @@ def hurry(bot: LocalBot) -> None:
             .where(OutboxMessage.status == "pending")
             .values(due_at=datetime.now(UTC) - timedelta(seconds=1))
         )
-    bot.bot.deps.outbox.wake()
+    bot.bot.outbox.wake()
 
 
 def test_an_announcement_answered_after_the_timeout_is_adopted_not_posted_again(
@@ -154,7 +154,7 @@ def test_a_refused_connection_is_a_definite_outcome(standin, tmp_path: Path) -> 
     ) as bot:
         assert bot.bot is not None
         hand_off(bot)
-        worker = bot.bot.deps.outbox
+        worker = bot.bot.outbox
         live = worker.client
         worker.client = WebClient(
             token="xoxb-x", base_url="http://127.0.0.1:9/api/", retry_handlers=[], timeout=2

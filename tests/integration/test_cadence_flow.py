@@ -7,7 +7,7 @@ from freezegun import freeze_time
 from sqlalchemy import select
 
 from bot.bootstrap import UseCases, build_use_cases
-from bot.cadence.touches import TouchRequest
+from bot.cadence.requests import TouchRequest
 from bot.leads.handoff_input import HandoffIn
 from bot.runtime.clock import utc_now
 from sla_rules.agreement import load_agreement

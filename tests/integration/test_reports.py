@@ -10,7 +10,7 @@ import pytest
 from freezegun import freeze_time
 
 from bot.bootstrap import UseCases, build_use_cases
-from bot.cadence.touches import TouchRequest
+from bot.cadence.requests import TouchRequest
 from bot.goals.reports import Reports
 from bot.leads.handoff_input import HandoffIn
 from bot.runtime.clock import utc_now

@@ -102,7 +102,7 @@ def cadence(path_to_agreement: object, show: Transcript) -> None:
     # The calendar jumps days at a time: a tighter pacing keeps the transcript quick.
     with LocalBot(str(path_to_agreement), pace_seconds=0.05, clock=clock, background=False) as bot:
         assert bot.bot is not None
-        bot.bot.deps.outbox.start()  # deliver, but tick only when the calendar jumps
+        bot.bot.outbox.start()  # deliver, but tick only when the calendar jumps
         for user, (name, real_name) in PEOPLE.items():
             bot.standin.add_user(user, name, real_name=real_name)
         show.heading("The 12-touch cadence on a compressed calendar (from Mon 30 Nov, 10:00)")

@@ -27,7 +27,7 @@ def _settle(bot: LocalBot, timeout: float = 60) -> None:
 def _simulate_month(bot: LocalBot, clock: ShiftedClock, today: date) -> None:
     """Visits reported daily, leads handed off and worked, some won: November so far."""
     assert bot.bot is not None
-    cases = bot.bot.deps.cases
+    cases = bot.bot.cases
     business = cases.goals.business
     chance = random.Random(27)  # the same month every run
     day = today.replace(day=1)

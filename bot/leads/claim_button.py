@@ -1,0 +1,87 @@
+"""The Claim button: its action ID and value, built and read back in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+CLAIM_ACTION = "claim_lead"
+# The inbox's kind for a claim click, the first part of each click's key.
+KIND = "claim"
+MAX_LEAD_ID = 2**31 - 1  # PostgreSQL's integer: a larger ID cannot name a lead
+MAX_TEXT = 200
+
+
+def claim_value(lead_id: int) -> str:
+    """The Claim button's value: the lead's ID, in ASCII digits."""
+    return str(lead_id)
+
+
+@dataclass(frozen=True)
+class ClaimClick:
+    """What finishing a Claim click needs, read from Slack's block_actions payload."""
+
+    lead_id: int
+    user_id: str
+    response_url: str
+    action_ts: str
+
+    @property
+    def key(self) -> str:
+        """One key per click: a replayed or retried request carries the same one."""
+        return f"{KIND}:{self.user_id}:{self.lead_id}:{self.action_ts}"
+
+    def payload(self) -> dict[str, Any]:
+        """The click as the inbox keeps it."""
+        return {
+            "lead": self.lead_id,
+            "user": self.user_id,
+            "response_url": self.response_url,
+            "action_ts": self.action_ts,
+        }
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, Any]) -> ClaimClick:
+        """The click back from the inbox."""
+        return cls(
+            int(payload["lead"]),
+            str(payload["user"]),
+            str(payload["response_url"]),
+            str(payload["action_ts"]),
+        )
+
+
+def _text(value: object) -> str | None:
+    if isinstance(value, str) and value and len(value) <= MAX_TEXT and "\x00" not in value:
+        return value
+    return None
+
+
+def response_url_of(body: object) -> str | None:
+    """The payload's response_url when it is a usable http(s) URL."""
+    url = body.get("response_url") if isinstance(body, dict) else None
+    if isinstance(url, str) and url.startswith(("https://", "http://")) and len(url) <= 2000:
+        return url
+    return None
+
+
+def parse_click(action: object, body: object) -> ClaimClick | None:
+    """The click, or None when the payload cannot name a lead, a user and where to answer."""
+    if not isinstance(action, dict) or not isinstance(body, dict):
+        return None
+    value = action.get("value")
+    # ASCII digits only: int() would also take "²", "٣", " 7", "+7" and "1_000".
+    if not isinstance(value, str) or not (0 < len(value) <= 10) or not value.isascii():
+        return None
+    if not value.isdigit() or not 0 < int(value) <= MAX_LEAD_ID:
+        return None
+    user = body.get("user")
+    user_id = _text(user.get("id")) if isinstance(user, dict) else None
+    if user_id is None or len(user_id) > 32:
+        return None
+    url = response_url_of(body)
+    stamp = _text(action.get("action_ts")) or _text(body.get("trigger_id"))
+    if url is None or stamp is None:
+        return None
+    return ClaimClick(int(value), user_id, url, stamp)
