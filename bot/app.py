@@ -13,6 +13,7 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 
 import handlers
 from bot.bootstrap import UseCases, build_use_cases
+from bot.cadence.answers import TouchAnswers
 from bot.cadence.mine import MyLeads
 from bot.deps import Deps
 from bot.home.events import EventUseCases
@@ -123,6 +124,7 @@ def create_app(
     claim_inbox = ClaimInbox(
         database, agreement, cases.claims, catalogue, replies, background, clock
     )
+    touch_answers = TouchAnswers(cases.messages.touches)
     my_leads = MyLeads(database, agreement, catalogue, clock)
     home = HomeTab(
         agreement.company, catalogue, my_leads, cases.goals, cases.goal_messages, cases.reports
@@ -136,7 +138,7 @@ def create_app(
         commands=SlaCommands(
             KnowledgeAnswers(agreement, catalogue),
             cases.stories,
-            TouchCommand(cases.touches, cases.stories, catalogue),
+            TouchCommand(cases.touches, touch_answers, cases.stories, catalogue),
             my_leads,
             cases.away,
             GoalCommands(
@@ -147,7 +149,7 @@ def create_app(
         handoffs=cases.handoffs,
         claim_inbox=claim_inbox,
         touches=cases.touches,
-        touch_messages=cases.messages.touches,
+        touch_answers=touch_answers,
         cadence=cases.cadence,
         goals=cases.goals,
         counts=cases.counts,

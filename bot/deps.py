@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.cadence.actions import CadenceActions
-from bot.cadence.touch_messages import TouchMessages
+from bot.cadence.answers import TouchAnswers
 from bot.cadence.touches import Touches
 from bot.goals.book import GoalBook
 from bot.goals.record import CountRecorder
@@ -40,7 +40,7 @@ class Deps:
     handoffs: Handoffs  # the handoff modal and POST /api/handoffs
     claim_inbox: ClaimInbox  # the Claim button: journal, ack, claim, answer
     touches: Touches  # the touch buttons
-    touch_messages: TouchMessages  # the answer after a tap on a touch or step control
+    touch_answers: TouchAnswers  # the answer after a tap on a touch or step control
     cadence: CadenceActions  # the nudge's skip, snooze and disqualify controls
     goals: GoalBook  # POST /api/counts
     counts: CountRecorder  # why a count was refused, in words

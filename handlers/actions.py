@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App, Respond
 
-from bot.cadence.answers import step_answer
 from bot.cadence.controls import (
     DISQUALIFY_ACTION,
     DISQUALIFY_REASONS,
@@ -73,12 +72,12 @@ def register_touch(app: App, deps: Deps) -> None:
                 respond(response_type="ephemeral", replace_original=False, text=text)
             return
         result = deps.touches.log(request)
-        answer = deps.touch_messages.answer(result, request)
+        answer = deps.touch_answers.logged(result, request)
         if url is None:
             return
         if result.outcome in ("logged", "duplicate"):
             original = blocks_of(body.get("message"))
-            reply = deps.touch_messages.after_tap(original, answer)
+            reply = deps.touch_answers.after_tap(original, answer)
             respond(replace_original=True, **reply.payload())
         else:
             respond(response_type="ephemeral", replace_original=False, **answer.payload())
@@ -86,7 +85,7 @@ def register_touch(app: App, deps: Deps) -> None:
 
 def register_steps(app: App, deps: Deps) -> None:
     """The nudge DM's step controls: skip, snooze (a date and time), disqualify (a reason)."""
-    touch_messages = deps.touch_messages
+    answers = deps.touch_answers
     hours = deps.hours_text
     cat = deps.catalogue
 
@@ -100,7 +99,7 @@ def register_steps(app: App, deps: Deps) -> None:
             return  # Slack always sends one; without it there is nowhere to answer
         reply = Reply(text=text, blocks=[section(text)])
         if done:
-            reply = touch_messages.after_tap(blocks_of(body.get("message")), reply)
+            reply = answers.after_tap(blocks_of(body.get("message")), reply)
             respond(replace_original=True, **reply.payload())
         else:
             respond(response_type="ephemeral", replace_original=False, **reply.payload())
@@ -112,7 +111,7 @@ def register_steps(app: App, deps: Deps) -> None:
         def work(user: str) -> Outcome:
             lead, step = skip_of(action)
             result = deps.cadence.skip(lead, step, user)
-            text = step_answer(result, "skip", step, touch_messages, hours)
+            text = answers.step(result, "skip", step, hours)
             return text, result.outcome in ("done", "duplicate")
 
         run(body, respond, work)
@@ -124,7 +123,7 @@ def register_steps(app: App, deps: Deps) -> None:
         def work(user: str) -> Outcome:
             lead, step, until = snooze_of(action, deps.clock())
             result = deps.cadence.snooze(lead, step, user, until)
-            text = step_answer(result, "snooze", step, touch_messages, hours)
+            text = answers.step(result, "snooze", step, hours)
             return text, result.outcome in ("done", "duplicate")
 
         run(body, respond, work)
@@ -138,7 +137,7 @@ def register_steps(app: App, deps: Deps) -> None:
         def work(user: str) -> Outcome:
             lead, step, reason = disqualify_of(action, DISQUALIFY_REASONS)
             request, result = deps.cadence.disqualify(lead, step, user, reason)
-            reply = touch_messages.answer(result, request)
+            reply = answers.logged(result, request)
             return reply.text, result.outcome in ("logged", "duplicate")
 
         run(body, respond, work)

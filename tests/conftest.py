@@ -14,9 +14,6 @@ from bot.local.standin import SlackStandIn
 from storage.engine import make_engine
 from storage.migrate import upgrade
 from storage.unit_of_work import Database
-from tests.paths import EXAMPLES, FIXTURES, ROOT
-
-__all__ = ["EXAMPLES", "FIXTURES", "PEOPLE", "ROOT"]
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 

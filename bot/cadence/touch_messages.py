@@ -1,4 +1,4 @@
-"""Block Kit for touches: one-tap logging buttons, thread notes and answers to the logger."""
+"""Block Kit for touches: the one-tap logging buttons and the notes in the lead's thread."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.cadence.controls import touch_action_id, touch_block_id, touch_value
-from bot.cadence.requests import TouchRequest, TouchResult
-from bot.ui.blocks import Block, Reply, actions, button, context, escape, section
+from bot.cadence.requests import TouchRequest
+from bot.ui.blocks import Block, Reply, actions, button, escape, section
 from bot.ui.catalogue import Catalogue
-from bot.ui.formatting import elapsed, local_time
+from bot.ui.formatting import elapsed
 from bot.ui.lead_view import LeadView
 
 # The one-tap choices in an owner's DM: (kind, outcome).
@@ -85,53 +85,4 @@ class TouchMessages:
             text += " " + cat.t(
                 key, elapsed=elapsed(now - lead.handed_off_at), sla=elapsed(self.sla)
             )
-        return Reply(text=text, blocks=[section(text)])
-
-    def after_tap(self, original: list[Block], answer: Reply) -> Reply:
-        """The DM once a button was tapped: the same message, the buttons replaced by the answer."""
-        kept = [block for block in original if block.get("type") != "actions"]
-        return Reply(text=answer.text, blocks=[*kept, context(answer.text)])
-
-    def current_step(self, lead: LeadView) -> str:
-        """Where a lead's cadence stands, for someone who tapped an out-of-date button."""
-        cat = self.cat
-        if lead.status not in ("unclaimed", "claimed"):
-            return cat.t(
-                "cadence.stale_closed", id=lead.short_id, status=cat.t(f"status.{lead.status}")
-            )
-        step = lead.cadence_step
-        if step is None or lead.cadence_due_at is None or step > len(self.kinds):
-            return cat.t("touch.duplicate", id=lead.short_id)
-        return cat.t(
-            "cadence.stale",
-            id=lead.short_id,
-            step=step,
-            kind=cat.t(f"touch.kind_{self.kinds[step - 1]}"),
-            time=local_time(lead.cadence_due_at, self.zone),
-        )
-
-    def answer(self, result: TouchResult, request: TouchRequest) -> Reply:
-        """What the person who logged is told."""
-        cat = self.cat
-        lead = result.lead
-        if lead is None:
-            text = cat.t("touch.missing")
-        elif result.outcome == "logged":
-            text = cat.t(
-                "touch.logged",
-                id=lead.short_id,
-                touch=self.described(request.kind, request.outcome, request.reason),
-            )
-            if result.first:
-                text += " " + cat.t("touch.clock_stopped")
-        elif result.outcome == "duplicate":
-            text = cat.t("touch.duplicate", id=lead.short_id)
-        elif result.outcome == "stale":
-            text = self.current_step(lead)
-        elif result.outcome == "closed":
-            text = cat.t("touch.closed", id=lead.short_id, status=cat.t(f"status.{lead.status}"))
-        elif lead.owner_id:
-            text = cat.t("touch.not_owner", id=lead.short_id, owner=lead.owner_id)
-        else:
-            text = cat.t("touch.unclaimed", id=lead.short_id)
         return Reply(text=text, blocks=[section(text)])

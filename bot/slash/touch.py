@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.cadence.answers import TouchAnswers
 from bot.cadence.requests import TouchRequest
 from bot.cadence.touches import Touches
 from bot.leads.story import LeadStories
@@ -14,8 +15,11 @@ from sla_rules.touches import FITTING, NEEDS_REASON, fits, kind_of, outcome_of
 class TouchCommand:
     """Turns the words after /sla touch into a logged touch, or says what is wrong."""
 
-    def __init__(self, touches: Touches, stories: LeadStories, cat: Catalogue) -> None:
+    def __init__(
+        self, touches: Touches, answers: TouchAnswers, stories: LeadStories, cat: Catalogue
+    ) -> None:
         self.touches = touches
+        self.answers = answers
         self.stories = stories
         self.cat = cat
 
@@ -64,7 +68,7 @@ class TouchCommand:
             return text_reply(cat.t("touch.needs_reason", id=lead.short_id))
         request = TouchRequest(lead.id, kind, outcome, user_id, reason=reason)
         result = self.touches.log(request)
-        return self.touches.messages.answer(result, request)
+        return self.answers.logged(result, request)
 
     @staticmethod
     def _outcome(words: list[str]) -> tuple[str | None, list[str]]:

@@ -13,7 +13,7 @@ from bot.bootstrap import boot
 from bot.settings import load_settings
 from sla_rules.agreement import AgreementError, load_agreement
 from storage.unit_of_work import Database
-from tests.conftest import EXAMPLES
+from tests.paths import EXAMPLES
 
 NOW = datetime(2025, 3, 3, 16, 0, tzinfo=UTC)
 

@@ -7,7 +7,7 @@ import tempfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from bot.cadence.touches import TouchRequest
+from bot.cadence.requests import TouchRequest
 from bot.leads.handoff_input import HandoffIn
 from bot.local.demo.kit import NAMES, PEOPLE, Transcript, slash
 from bot.local.harness import LocalBot

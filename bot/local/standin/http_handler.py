@@ -10,6 +10,8 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from bot.local.standin import response_urls
+from bot.local.standin.methods import METHODS
+from bot.local.standin.reply import Reply, err, ratelimited
 from bot.local.standin.socket_mode import LINK_PATH, SocketLink, accept_key
 from bot.local.standin.state import (
     APP_ID,
@@ -18,7 +20,7 @@ from bot.local.standin.state import (
     RecordedCall,
     StandInState,
 )
-from bot.local.standin.web_api import METHODS, Reply, err, ratelimited, receive_upload
+from bot.local.standin.web_api import receive_upload
 
 # Fields slack_sdk (or a form-encoding client) sends as JSON strings; tests want objects.
 _JSON_FIELDS = ("blocks", "view", "attachments", "files", "metadata")

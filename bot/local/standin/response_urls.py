@@ -4,8 +4,8 @@ import secrets
 from typing import Any
 
 from bot.local.standin.blocks_limits import check_message_blocks
+from bot.local.standin.reply import Reply
 from bot.local.standin.state import ResponseUrl, StandInState, StoredMessage
-from bot.local.standin.web_api import Reply
 
 
 def issue(

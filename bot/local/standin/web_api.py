@@ -1,11 +1,10 @@
 """The Web API methods the stand-in speaks, with the real API's response shapes and errors."""
 
 import hashlib
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from bot.local.standin.blocks_limits import check_message_blocks, check_view
+from bot.local.standin.reply import Reply, err, missing, ok, ratelimited
 from bot.local.standin.socket_mode import LINK_PATH
 from bot.local.standin.state import (
     APP_ID,
@@ -20,43 +19,11 @@ from bot.local.standin.state import (
 from bot.local.standin.users import lookup_by_email, user_object
 
 
-@dataclass
-class Reply:
-    """An HTTP answer: status, JSON body, extra headers, or raw text instead of JSON."""
-
-    status: int
-    body: dict[str, Any]
-    headers: dict[str, str] = field(default_factory=dict)
-    text: str | None = None
-
-
-def ok(**fields: Any) -> Reply:
-    """Build a successful Slack reply."""
-    return Reply(200, {"ok": True, **fields})
-
-
-def err(error: str, messages: list[str] | None = None, status: int = 200) -> Reply:
-    """Build a Slack error reply; Slack answers most API errors with HTTP 200."""
-    body: dict[str, Any] = {"ok": False, "error": error}
-    if messages:
-        body["response_metadata"] = {"messages": messages}
-    return Reply(status, body)
-
-
-def ratelimited(retry_after: int = 1) -> Reply:
-    """Build Slack's 429 answer with its Retry-After header."""
-    return Reply(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)})
-
-
-def _missing(name: str) -> Reply:
-    return err("invalid_arguments", [f"[ERROR] missing required field: {name}"])
-
-
 def _has_content(args: dict[str, Any]) -> bool:
     return any(args.get(key) for key in ("text", "blocks", "attachments"))
 
 
-def _resolve_channel(state: StandInState, channel: Any) -> str | None:
+def resolve_channel(state: StandInState, channel: Any) -> str | None:
     """Map a user id to its DM, as Slack does when a bot posts to a user id."""
     if not isinstance(channel, str) or not channel:
         return None
@@ -65,7 +32,8 @@ def _resolve_channel(state: StandInState, channel: Any) -> str | None:
     return channel
 
 
-def _message_object(msg: StoredMessage, with_metadata: bool = False) -> dict[str, Any]:
+def message_object(msg: StoredMessage, with_metadata: bool = False) -> dict[str, Any]:
+    """A stored message as the Web API shows it (its metadata only when asked for)."""
     body: dict[str, Any] = {
         "type": "message",
         "user": BOT_USER_ID,
@@ -119,7 +87,7 @@ def auth_test(state: StandInState, args: dict[str, Any]) -> Reply:
 
 def chat_post_message(state: StandInState, args: dict[str, Any]) -> Reply:
     """Post a message, enforcing content, Block Kit and per-channel rate limits."""
-    channel = _resolve_channel(state, args.get("channel"))
+    channel = resolve_channel(state, args.get("channel"))
     if channel is None:
         return err("channel_not_found")
     if state.post_is_rate_limited(channel):
@@ -142,7 +110,7 @@ def chat_post_message(state: StandInState, args: dict[str, Any]) -> Reply:
         )
     )
     state.note_post(channel)
-    return ok(channel=channel, ts=msg.ts, message=_message_object(msg))
+    return ok(channel=channel, ts=msg.ts, message=message_object(msg))
 
 
 def chat_update(state: StandInState, args: dict[str, Any]) -> Reply:
@@ -163,12 +131,12 @@ def chat_update(state: StandInState, args: dict[str, Any]) -> Reply:
         if "blocks" in args:
             msg.blocks = args["blocks"] or []
         msg.edits += 1
-    return ok(channel=channel, ts=msg.ts, text=msg.text, message=_message_object(msg))
+    return ok(channel=channel, ts=msg.ts, text=msg.text, message=message_object(msg))
 
 
 def chat_post_ephemeral(state: StandInState, args: dict[str, Any]) -> Reply:
     """Show a message to one user in a channel."""
-    channel = _resolve_channel(state, args.get("channel"))
+    channel = resolve_channel(state, args.get("channel"))
     if channel is None:
         return err("channel_not_found")
     if not args.get("user"):
@@ -251,9 +219,9 @@ def views_open(state: StandInState, args: dict[str, Any]) -> Reply:
     """Open a modal; the trigger_id must be fresh (3 s) and unused."""
     trigger_id = args.get("trigger_id") or args.get("interactivity_pointer")
     if not trigger_id:
-        return _missing("trigger_id")
+        return missing("trigger_id")
     if "view" not in args:
-        return _missing("view")
+        return missing("view")
     if errors := check_view(args["view"], expected_type="modal"):
         return err("invalid_arguments", errors)
     if (problem := state.use_trigger(str(trigger_id))) is not None:
@@ -265,7 +233,7 @@ def views_publish(state: StandInState, args: dict[str, Any]) -> Reply:
     """Publish a user's Home tab; a stale hash is a hash_conflict."""
     user_id = args.get("user_id")
     if not user_id:
-        return _missing("user_id")
+        return missing("user_id")
     if errors := check_view(args.get("view"), expected_type="home"):
         return err("invalid_arguments", errors)
     with state.lock:
@@ -314,11 +282,11 @@ def users_lookup_by_email(state: StandInState, args: dict[str, Any]) -> Reply:
 def files_get_upload_url(state: StandInState, args: dict[str, Any]) -> Reply:
     """Step 1 of files_upload_v2: reserve a file id and hand out an upload URL."""
     if not args.get("filename"):
-        return _missing("filename")
+        return missing("filename")
     try:
         length = int(args.get("length", ""))
     except ValueError:
-        return _missing("length")
+        return missing("length")
     file_id = state.next_id("F")
     with state.mutating():
         state.files[file_id] = StoredFile(id=file_id, name=str(args["filename"]), length=length)
@@ -329,7 +297,7 @@ def files_complete_upload(state: StandInState, args: dict[str, Any]) -> Reply:
     """Step 3 of files_upload_v2: finish uploads and share them where asked."""
     items = args.get("files")
     if not isinstance(items, list) or not items:
-        return _missing("files")
+        return missing("files")
     stored: list[StoredFile] = []
     for item in items:
         with state.lock:
@@ -388,123 +356,3 @@ def apps_connections_open(state: StandInState, args: dict[str, Any]) -> Reply:
     ticket = state.sockets.issue_ticket()
     ws_base = state.base_url.replace("http://", "ws://", 1)
     return ok(url=f"{ws_base}{LINK_PATH}?ticket={ticket}")
-
-
-def _flag(value: Any) -> bool:
-    return str(value).lower() in ("1", "true")
-
-
-def _page(
-    state: StandInState, found: list[StoredMessage], args: dict[str, Any]
-) -> Reply | tuple[list[dict[str, Any]], dict[str, Any]]:
-    """Slice found (already in Slack's order) by limit and cursor, as Slack paginates."""
-    try:
-        limit = int(args.get("limit") or 100)
-        start = int(str(args.get("cursor") or "0").removeprefix("off:"))
-    except (TypeError, ValueError):
-        return err("invalid_cursor" if args.get("cursor") else "invalid_limit")
-    limit = max(1, min(limit, 999))
-    start = max(0, start)
-    page = found[start : start + limit]
-    more = start + limit < len(found)
-    with_metadata = _flag(args.get("include_all_metadata"))
-    with state.lock:
-        messages = [_message_object(m, with_metadata) for m in page]
-    return messages, {
-        "has_more": more,
-        "response_metadata": {"next_cursor": f"off:{start + limit}" if more else ""},
-    }
-
-
-def _in_window(ts: str, args: dict[str, Any]) -> bool:
-    """Whether ts lies between oldest and latest (inclusive only when asked)."""
-    inclusive = _flag(args.get("inclusive"))
-    value = float(ts)
-    oldest, latest = args.get("oldest"), args.get("latest")
-    if oldest not in (None, "") and (
-        value < float(oldest) or (value == float(oldest) and not inclusive)
-    ):
-        return False
-    return latest in (None, "") or value < float(latest) or (value == float(latest) and inclusive)
-
-
-def conversations_history(state: StandInState, args: dict[str, Any]) -> Reply:
-    """A channel's top-level messages, newest first, within oldest/latest, paginated."""
-    channel = _resolve_channel(state, args.get("channel"))
-    if channel is None:
-        return err("channel_not_found")
-    try:
-        with state.lock:
-            found = [
-                m
-                for m in state.messages.values()
-                if m.channel == channel
-                and m.user is None
-                and (not m.thread_ts or m.thread_ts == m.ts)
-                and _in_window(m.ts, args)
-            ]
-    except (TypeError, ValueError):
-        return err("invalid_ts_oldest")
-    found.sort(key=lambda m: float(m.ts), reverse=True)
-    paged = _page(state, found, args)
-    if isinstance(paged, Reply):
-        return paged
-    messages, extra = paged
-    return ok(
-        messages=messages, pin_count=0, channel_actions_ts=None, channel_actions_count=0, **extra
-    )
-
-
-def conversations_replies(state: StandInState, args: dict[str, Any]) -> Reply:
-    """A thread: its parent first, then the replies oldest first, paginated."""
-    channel = _resolve_channel(state, args.get("channel"))
-    if channel is None:
-        return err("channel_not_found")
-    parent_ts = args.get("ts")
-    if not parent_ts:
-        return _missing("ts")
-    parent = state.find_message(channel, str(parent_ts))
-    if parent is None or parent.user is not None:
-        return err("thread_not_found")
-    try:
-        with state.lock:
-            replies = [
-                m
-                for m in state.messages.values()
-                if m.channel == channel
-                and m.user is None
-                and m.thread_ts == parent.ts
-                and m.ts != parent.ts
-                and _in_window(m.ts, args)
-            ]
-    except (TypeError, ValueError):
-        return err("invalid_ts_oldest")
-    replies.sort(key=lambda m: float(m.ts))
-    paged = _page(state, [parent, *replies], args)
-    if isinstance(paged, Reply):
-        return paged
-    messages, extra = paged
-    if messages and messages[0]["ts"] == parent.ts:
-        messages[0].update(reply_count=len(replies), thread_ts=parent.ts)
-    return ok(messages=messages, **extra)
-
-
-Handler = Callable[[StandInState, dict[str, Any]], Reply]
-
-METHODS: dict[str, Handler] = {
-    "auth.test": auth_test,
-    "apps.connections.open": apps_connections_open,
-    "chat.postMessage": chat_post_message,
-    "chat.update": chat_update,
-    "chat.postEphemeral": chat_post_ephemeral,
-    "conversations.open": conversations_open,
-    "conversations.history": conversations_history,
-    "conversations.replies": conversations_replies,
-    "views.open": views_open,
-    "views.publish": views_publish,
-    "views.update": views_update,
-    "users.info": users_info,
-    "users.lookupByEmail": users_lookup_by_email,
-    "files.getUploadURLExternal": files_get_upload_url,
-    "files.completeUploadExternal": files_complete_upload,
-}
