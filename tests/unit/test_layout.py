@@ -273,6 +273,35 @@ def test_storage_never_imports_the_bot_or_the_handlers() -> None:
     assert not found, "storage imports the layers above it:\n" + "\n".join(found)
 
 
+def third_party_imports(root: Path, package: str) -> dict[str, set[str]]:
+    """The top-level names of what each module of a package imports, absolute imports only."""
+    found: dict[str, set[str]] = {}
+    for name, path in project_modules(root).items():
+        if not _under(name, package):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                tops = {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                tops = {node.module.split(".")[0]}
+            else:
+                continue
+            found.setdefault(name, set()).update(tops)
+    return found
+
+
+def test_listeners_reach_the_database_only_through_use_cases() -> None:
+    # LAYOUT.md: a listener acks, parses, calls one use case and renders; no SQL.
+    found = fence_crossings(ROOT, "handlers", ("storage",))
+    found += [
+        f"{name} -> sqlalchemy"
+        for name, tops in sorted(third_party_imports(ROOT, "handlers").items())
+        if "sqlalchemy" in tops
+    ]
+    assert not found, "handlers reach the database themselves:\n" + "\n".join(found)
+
+
 def test_no_module_is_over_400_lines() -> None:
     found = long_modules(ROOT)
     assert not found, f"modules over {MAX_LINES} lines:\n" + "\n".join(found)
@@ -374,3 +403,8 @@ def test_a_long_module_and_a_busy_init_are_named(tmp_path: Path) -> None:
     )
     assert long_modules(root) == [f"bot/goals/long.py ({MAX_LINES + 1})"]
     assert busy_inits(root) == ["handlers/__init__.py:4"]
+
+
+def test_a_handler_importing_sqlalchemy_is_named(tmp_path: Path) -> None:
+    root = plant(tmp_path, {"handlers/views.py": "from sqlalchemy import select\n"})
+    assert third_party_imports(root, "handlers")["handlers.views"] == {"sqlalchemy"}
