@@ -16,7 +16,7 @@ import pytest
 
 from bot.local.harness import LocalBot
 from bot.local.standin import SlackStandIn
-from tests.e2e.test_slack_payload_fuzz import action_payload, actions_for, send_payload, submission
+from tests.e2e.slack_payloads import action_payload, actions_for, send_payload, submission
 from tests.helpers import drain, hand_off, lead_number, wait_announced
 from tests.paths import EXAMPLES
 

@@ -2,8 +2,8 @@
 
 Socket Mode requests skip the HTTP route, so the payload shape check runs as a Bolt middleware
 and the listeners' own field checks do the rest. SQLite only (the listeners and checks are the
-same code as over HTTP, which tests/e2e/test_slack_payload_fuzz.py runs on both databases).
-SLA_FUZZ_EXAMPLES (default 60) sets the examples per test.
+same code as over HTTP, which tests/e2e/test_slack_payload_fuzz_*.py run on both databases).
+SLA_FUZZ_EXAMPLES (default 30) sets the examples per test.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from bot.local.demo.kit import PEOPLE
 from bot.local.harness import LocalBot
 from bot.local.standin import SlackStandIn
 from bot.local.standin.socket_client import SocketSlackClient
-from tests.e2e.test_slack_payload_fuzz import (
+from tests.e2e.slack_payloads import (
     ACTION_PATHS,
     FUZZ,
     IN_ACTION,
