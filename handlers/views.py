@@ -11,7 +11,6 @@ from bot.leads.handoff_input import parse_handoff
 from bot.leads.handoff_modal import CALLBACK_ID, confirmation_view, notice_view, submitted_values
 from bot.request_keys import RequestKeys, request_key
 from bot.slack_input import Unreadable, dict_of, explain, user_of
-from sla_rules.permissions import may_hand_off
 
 if TYPE_CHECKING:
     from bot.deps import Deps
@@ -32,7 +31,7 @@ def register(app: App, deps: Deps) -> None:
         except Unreadable as error:
             ack(response_action="update", view=notice_view(cat, explain(cat, error)))
             return
-        if not may_hand_off(deps.agreement.slack, user):
+        if not deps.agreement.slack.may_hand_off(user):
             ack(response_action="errors", errors={"name": cat.t("modal.not_allowed")})
             return
         data, errors = parse_handoff(values, cat)

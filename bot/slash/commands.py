@@ -14,7 +14,6 @@ from bot.slash.goals import GoalCommands
 from bot.slash.router import route
 from bot.slash.touch import TouchCommand
 from bot.ui.blocks import Reply, text_reply
-from sla_rules.permissions import may_hand_off
 
 
 @dataclass(frozen=True)
@@ -72,7 +71,7 @@ class SlaCommands:
         if chosen.name == "record":
             return self.goal_commands.record(chosen.args, user_id)
         if chosen.name == "handoff":
-            if not may_hand_off(knowledge.agreement.slack, user_id):
+            if not knowledge.agreement.slack.may_hand_off(user_id):
                 return text_reply(knowledge.cat.t("modal.not_allowed"))
             return OpenModal(handoff_view(knowledge.cat))
         if chosen.name == "help":

@@ -72,3 +72,8 @@ class SlackConfig(_Strict):
     def may_claim(self, user_id: str) -> bool:
         """Whether this user may claim leads (everyone, when no sales reps are listed)."""
         return not self.sales_reps or user_id in self.sales_reps
+
+    def may_hand_off(self, user_id: str) -> bool:
+        """Marketers and managers hand off leads (anyone, when the agreement lists neither)."""
+        allowed = {*self.marketers, *self.managers}
+        return not allowed or user_id in allowed
