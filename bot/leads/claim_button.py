@@ -6,11 +6,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot.slack_input import MAX_ID, response_url_of
+
 CLAIM_ACTION = "claim_lead"
 # The inbox's kind for a claim click, the first part of each click's key.
 KIND = "claim"
-MAX_LEAD_ID = 2**31 - 1  # PostgreSQL's integer: a larger ID cannot name a lead
 MAX_TEXT = 200
+MAX_URL = 2000
 
 
 def claim_value(lead_id: int) -> str:
@@ -58,12 +60,10 @@ def _text(value: object) -> str | None:
     return None
 
 
-def response_url_of(body: object) -> str | None:
-    """The payload's response_url when it is a usable http(s) URL."""
-    url = body.get("response_url") if isinstance(body, dict) else None
-    if isinstance(url, str) and url.startswith(("https://", "http://")) and len(url) <= 2000:
-        return url
-    return None
+def kept_response_url(body: object) -> str | None:
+    """The payload's response_url when it is usable and short enough to keep in the inbox."""
+    url = response_url_of(body) if isinstance(body, dict) else None
+    return url if url is not None and len(url) <= MAX_URL else None
 
 
 def parse_click(action: object, body: object) -> ClaimClick | None:
@@ -74,13 +74,13 @@ def parse_click(action: object, body: object) -> ClaimClick | None:
     # ASCII digits only: int() would also take "²", "٣", " 7", "+7" and "1_000".
     if not isinstance(value, str) or not (0 < len(value) <= 10) or not value.isascii():
         return None
-    if not value.isdigit() or not 0 < int(value) <= MAX_LEAD_ID:
+    if not value.isdigit() or not 0 < int(value) <= MAX_ID:
         return None
     user = body.get("user")
     user_id = _text(user.get("id")) if isinstance(user, dict) else None
     if user_id is None or len(user_id) > 32:
         return None
-    url = response_url_of(body)
+    url = kept_response_url(body)
     stamp = _text(action.get("action_ts")) or _text(body.get("trigger_id"))
     if url is None or stamp is None:
         return None

@@ -17,7 +17,7 @@ from typing import cast
 from sqlalchemy.orm import Session
 
 from bot.leads.answers import claim_reply
-from bot.leads.claim_button import KIND, ClaimClick, response_url_of
+from bot.leads.claim_button import KIND, ClaimClick, kept_response_url
 from bot.leads.claims import Claims
 from bot.leads.results import ClaimOutcome, ClaimResult
 from bot.runtime import metrics
@@ -101,7 +101,7 @@ class ClaimInbox:
     def refuse(self, body: object) -> None:
         """Tell the clicker a malformed Claim click named no lead (nothing journaled)."""
         log.warning("claim click refused: the payload names no usable lead, user or response_url")
-        url = response_url_of(body)
+        url = kept_response_url(body)
         if url is not None:
             text = self.catalogue.t("claim_inbox.malformed")
             message = {"response_type": "ephemeral", "replace_original": False}
