@@ -140,10 +140,6 @@ def build_handoffs(database: Database, agreement: Agreement, clock: Clock = utc_
     return build_use_cases(database, agreement, clock).handoffs
 
 
-def _nothing() -> None:
-    """The default on_commit: nobody to wake."""
-
-
 @dataclass(frozen=True)
 class Booted:
     """What boot assembled: the settings, the agreement, a migrated database and the use cases."""
@@ -152,14 +148,14 @@ class Booted:
     agreement: Agreement
     database: Database
     clock: Clock = utc_now
-    on_commit: Callable[[], None] = _nothing
 
     @cached_property
     def cases(self) -> UseCases:
         """The use cases, built on first use (a served bot builds its own in create_app)."""
         # The served bot's use cases must wake its outbox worker, which create_app builds:
-        # building them here as well would only make a second, idle set.
-        return build_use_cases(self.database, self.agreement, self.clock, self.on_commit)
+        # building them here as well would only make a second, idle set. Nothing booted here
+        # has a worker to wake, so no on_commit.
+        return build_use_cases(self.database, self.agreement, self.clock)
 
 
 def read_agreement(
@@ -192,9 +188,8 @@ def boot(
     agreement: Agreement | str | Path | None = None,
     database: Database | None = None,
     clock: Clock = utc_now,
-    on_commit: Callable[[], None] = _nothing,
 ) -> Booted:
     """The agreement (or AgreementError), then the migrated database (or OperationalError)."""
     checked = read_agreement(settings, agreement)
     opened = open_database(settings, database)
-    return Booted(settings, checked, opened, clock, on_commit)
+    return Booted(settings, checked, opened, clock)
