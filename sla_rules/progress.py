@@ -85,6 +85,37 @@ def pace_band(pace: float | Fraction | None) -> Band:
 
 
 @dataclass(frozen=True, slots=True)
+class Need:
+    """What a goal still needs in whole units, and a rate over the business days left that gets it.
+
+    At most one of per_day and every is set: per_day while at least one a day is needed, every
+    (one each so many business days) below that; neither when nothing is missing or no business
+    day is left. Both round toward meeting the target, so keeping the rate is enough.
+    """
+
+    more: int
+    """Whole units still missing (part of one is a whole one still to get)."""
+    days: int
+    """Business days left to get them in."""
+    per_day: int | None
+    """At least this many each business day (rounded up)."""
+    every: int | None
+    """One every this many business days (rounded down), when less than one a day will do."""
+
+
+def needed(remaining: float | Fraction, days_left: int) -> Need:
+    """The whole count still missing and the rate that reaches it in days_left business days."""
+    more = math.ceil(Fraction(remaining))
+    if more <= 0 or days_left <= 0:
+        return Need(max(more, 0), max(days_left, 0), None, None)
+    every = days_left // more
+    # "1 every 1 business day" is one a day: said as a daily rate.
+    if every >= 2:
+        return Need(more, days_left, None, every)
+    return Need(more, days_left, -(-more // days_left), None)
+
+
+@dataclass(frozen=True, slots=True)
 class Progress:
     """One goal's month-to-date standing on a given day, against its business-day pace."""
 

@@ -8,7 +8,7 @@ from datetime import date
 from bot.goals.book import GoalStatus
 from bot.ui.blocks import Reply, context, divider, escape, section, text_reply
 from bot.ui.catalogue import Catalogue
-from sla_rules.progress import FunnelPlan
+from sla_rules.progress import FunnelPlan, Need, needed
 
 BAR_CELLS = 10
 BAND_EMOJI = {
@@ -33,22 +33,12 @@ class GoalMessages:
         self.currency = currency
 
     def goal_line(self, status: GoalStatus) -> str:
-        """One goal: bar, count, band and what is needed per remaining business day."""
+        """One goal: bar, count, band and what is still needed, in total and at what rate."""
         cat = self.cat
         p = status.progress
         band = cat.t(f"goals.band_{p.band}")
         pace = cat.t("goals.pace", pace=round(p.pace)) if p.pace is not None else ""
-        if p.remaining == 0:
-            need = cat.t("goals.met")
-        elif p.needed_per_day is None:
-            need = cat.t("goals.month_over", missing=cat.number(round(p.remaining)))
-        else:
-            need = cat.plural(
-                "goals.need",
-                p.business_days_left,
-                per_day=cat.number(round(p.needed_per_day + 0.4999)),
-                days=p.business_days_left,
-            )
+        need = self.need(needed(p.remaining, p.business_days_left))
         return cat.t(
             "goals.line",
             metric=status.metric.capitalize(),
@@ -61,6 +51,27 @@ class GoalMessages:
             pace=pace,
             need=need,
         )
+
+    def need(self, need: Need) -> str:
+        """What is still needed, in total and at a rate no one reads as the total."""
+        cat = self.cat
+        if need.more == 0:
+            return cat.t("goals.met")
+        if need.per_day is not None:
+            return cat.plural(
+                "goals.need_daily",
+                need.days,
+                more=cat.number(need.more),
+                per_day=cat.number(need.per_day),
+            )
+        if need.every is not None:
+            return cat.plural(
+                "goals.need_every",
+                need.days,
+                more=cat.number(need.more),
+                every=cat.number(need.every),
+            )
+        return cat.plural("goals.no_days_left", need.more)
 
     def goals(self, statuses: Sequence[GoalStatus], today: date) -> Reply:
         """The team's goals now (/sla goals and the App Home)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 from datetime import date, timedelta
+from fractions import Fraction
 
 import pytest
 from hypothesis import assume, given, settings
@@ -14,11 +15,13 @@ from sla_rules.agreement import load_agreement
 from sla_rules.business_clock import BusinessClock
 from sla_rules.progress import (
     FunnelError,
+    Need,
     actual_rates,
     business_days,
     crossed_milestones,
     funnel_with_actuals,
     month_bounds,
+    needed,
     pace_band,
     pace_line,
     progress,
@@ -361,3 +364,35 @@ def test_funnel_with_actuals_mixes_known_and_unknown_rates() -> None:
     plan = funnel_with_actuals(**FUNNEL, actual={"visit_to_lead": 0.05, "lead_to_client": None})
     assert (plan.visit_to_lead, plan.lead_to_client) == (0.05, 0.08)
     assert (plan.leads, plan.visits) == (250, 5000)
+
+
+# --- What is still needed -------------------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    remaining=st.fractions(min_value=0, max_value=10**6, max_denominator=4),
+    days=st.integers(min_value=0, max_value=23),
+)
+def test_keeping_the_needed_rate_meets_the_target_and_no_slower_rate_does(
+    remaining: Fraction, days: int
+) -> None:
+    need = needed(remaining, days)
+    assert need.more == math.ceil(remaining)
+    assert need.days == days
+    if need.more == 0 or days == 0:
+        assert (need.per_day, need.every) == (None, None)
+    elif need.per_day is not None:
+        assert need.every is None
+        assert need.per_day * days >= need.more > (need.per_day - 1) * days
+    else:
+        assert need.every is not None and need.every >= 2
+        # One on every every-th business day: days // every of them fit in the days left.
+        assert days // need.every >= need.more > days // (need.every + 1)
+
+
+def test_needed_at_the_pilot_teams_numbers() -> None:
+    assert needed(4, 30) == Need(4, 30, None, 7)  # not "1 a day for 30 business days"
+    assert needed(60, 20) == Need(60, 20, 3, None)
+    assert needed(0, 20) == Need(0, 20, None, None)
+    assert needed(5, 0) == Need(5, 0, None, None)
