@@ -1,10 +1,10 @@
-"""Monthly goal progress on the business calendar, milestones, and the reverse funnel."""
+"""Monthly goal progress on the business calendar, what is still needed, and milestones."""
 
 from __future__ import annotations
 
 import calendar
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
@@ -17,7 +17,6 @@ ON_TRACK_FROM = 99
 BEHIND_FROM = 81
 
 _ONE_DAY = timedelta(days=1)
-_FUNNEL_RATES = ("visit_to_lead", "lead_to_client")
 
 
 class BusinessCalendar(Protocol):
@@ -213,130 +212,3 @@ def crossed_milestones(
     """
     before = set(reached_milestones(previous_actual, target, milestones))
     return [m for m in reached_milestones(actual, target, milestones) if m not in before]
-
-
-# --- Reverse funnel -------------------------------------------------------------------------
-
-
-class FunnelError(ValueError):
-    """A reverse-funnel input out of range, naming the argument and why."""
-
-    def __init__(self, argument: str, reason: str) -> None:
-        super().__init__(f"{argument}: {reason}")
-        self.argument = argument
-        self.reason = reason
-
-
-@dataclass(frozen=True, slots=True)
-class FunnelPlan:
-    """What a month's revenue goal takes at each funnel stage, and the rates it assumed."""
-
-    revenue_goal: float
-    """The month's sales target, in the agreement's currency."""
-    marketing_revenue: float
-    """The part of the revenue goal expected from Marketing's leads."""
-    clients: float
-    """Clients needed: marketing revenue / average deal size."""
-    leads: float
-    """Leads needed: clients / lead-to-client rate."""
-    visits: float
-    """Visits needed: leads / visit-to-lead rate."""
-    marketing_share: float
-    """The share of revenue from Marketing's leads used here."""
-    average_deal_size: float
-    """The average deal size used here."""
-    lead_to_client: float
-    """The lead-to-client rate used here (the agreement's, or this month's actual)."""
-    visit_to_lead: float
-    """The visit-to-lead rate used here (the agreement's, or this month's actual)."""
-
-
-def _exact(value: float) -> Fraction:
-    """The decimal the float was written as, so 20 / 0.08 is 250 and not 250.00000000000003."""
-    # Callers may round these up ("leads needed"), where a stray ulp would add a whole lead.
-    return Fraction(repr(float(value)))
-
-
-def _positive(argument: str, value: float) -> Fraction:
-    """A finite money amount above zero, or FunnelError."""
-    if not (math.isfinite(value) and value > 0):
-        raise FunnelError(argument, f"must be a number greater than 0, got {value}")
-    return _exact(value)
-
-
-def _rate(argument: str, value: float) -> Fraction:
-    """A share or conversion rate within (0, 1], or FunnelError."""
-    # Written as a negated range so NaN is refused too.
-    if not 0 < value <= 1:
-        raise FunnelError(argument, f"must be greater than 0 and at most 1, got {value}")
-    return _exact(value)
-
-
-def reverse_funnel(
-    revenue_goal: float,
-    marketing_share: float,
-    average_deal_size: float,
-    lead_to_client: float,
-    visit_to_lead: float,
-) -> FunnelPlan:
-    """Work back from the revenue goal to the clients, leads and visits it takes."""
-    revenue = _positive("revenue_goal", revenue_goal)
-    share = _rate("marketing_share", marketing_share)
-    deal = _positive("average_deal_size", average_deal_size)
-    closing = _rate("lead_to_client", lead_to_client)
-    converting = _rate("visit_to_lead", visit_to_lead)
-    marketing_revenue = revenue * share
-    clients = marketing_revenue / deal
-    leads = clients / closing
-    return FunnelPlan(
-        revenue_goal=float(revenue),
-        marketing_revenue=float(marketing_revenue),
-        clients=float(clients),
-        leads=float(leads),
-        visits=float(leads / converting),
-        marketing_share=float(share),
-        average_deal_size=float(deal),
-        lead_to_client=float(closing),
-        visit_to_lead=float(converting),
-    )
-
-
-def _ratio(numerator: float, denominator: float) -> float | None:
-    """numerator / denominator, or None when there is nothing to divide by."""
-    return numerator / denominator if denominator else None
-
-
-def actual_rates(visits: float, leads: float, clients: float) -> dict[str, float | None]:
-    """This month's conversion rates so far; None where the stage before saw nothing."""
-    for argument, value in (("visits", visits), ("leads", leads), ("clients", clients)):
-        if not value >= 0:
-            raise FunnelError(argument, f"must be zero or more, got {value}")
-    return {"visit_to_lead": _ratio(leads, visits), "lead_to_client": _ratio(clients, leads)}
-
-
-def funnel_with_actuals(
-    revenue_goal: float,
-    marketing_share: float,
-    average_deal_size: float,
-    lead_to_client: float,
-    visit_to_lead: float,
-    *,
-    actual: Mapping[str, float | None],
-) -> FunnelPlan:
-    """The reverse funnel at this month's actual rates, the agreement's where none is usable.
-
-    An actual rate is usable within (0, 1]; above 1 it only means this month's clients came
-    from earlier months' leads, which says nothing about the rate going forward.
-    """
-    agreed = {"lead_to_client": lead_to_client, "visit_to_lead": visit_to_lead}
-    rates: dict[str, float] = {}
-    for name in _FUNNEL_RATES:
-        measured = actual.get(name)
-        rates[name] = measured if measured is not None and 0 < measured <= 1 else agreed[name]
-    return reverse_funnel(
-        revenue_goal,
-        marketing_share,
-        average_deal_size,
-        lead_to_client=rates["lead_to_client"],
-        visit_to_lead=rates["visit_to_lead"],
-    )

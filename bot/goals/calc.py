@@ -7,7 +7,7 @@ from bot.goals.messages import GoalMessages
 from bot.ui.blocks import Reply, escape, text_reply
 from bot.ui.catalogue import Catalogue
 from sla_rules.agreement import Agreement
-from sla_rules.progress import FunnelError, actual_rates, funnel_with_actuals, reverse_funnel
+from sla_rules.funnel import FunnelError, actual_rates, funnel_with_actuals, reverse_funnel
 
 # What people may type before "=", mapped to the funnel's inputs (English and Spanish).
 ARGUMENTS = {

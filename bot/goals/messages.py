@@ -8,7 +8,8 @@ from datetime import date
 from bot.goals.book import GoalStatus
 from bot.ui.blocks import Reply, context, divider, escape, section, text_reply
 from bot.ui.catalogue import Catalogue
-from sla_rules.progress import FunnelPlan, Need, needed
+from sla_rules.funnel import FunnelPlan, as_percent
+from sla_rules.progress import Need, needed
 
 BAR_CELLS = 10
 BAND_EMOJI = {
@@ -134,34 +135,39 @@ class GoalMessages:
         if actual is not None:
             lines += ["", cat.t("calc.with_actuals"), *self._funnel_lines(actual)]
         title = cat.t("calc.title_what_if" if what_if else "calc.title")
-        return text_reply(title, lines, footer=cat.t("calc.footer"))
+        footer = cat.t("calc.rounding") + " " + cat.t("calc.footer")
+        return text_reply(title, lines, footer=footer)
 
     def _funnel_lines(self, plan: FunnelPlan) -> list[str]:
+        """Each stage from the one above it, with the figure and the rate it divides by."""
         cat = self.cat
+        money = {"currency": self.currency}
         return [
-            cat.t("calc.revenue", revenue=cat.number(plan.revenue_goal), currency=self.currency),
+            cat.t("calc.revenue", revenue=cat.number(plan.revenue_goal), **money),
             cat.t(
                 "calc.marketing",
-                share=f"{plan.marketing_share:.0%}",
-                revenue=cat.number(round(plan.marketing_revenue)),
-                currency=self.currency,
+                goal=cat.number(plan.revenue_goal),
+                share=cat.number(as_percent(plan.marketing_share)),
+                revenue=cat.number(plan.marketing_revenue),
+                **money,
             ),
             cat.t(
                 "calc.clients",
+                revenue=cat.number(plan.marketing_revenue),
                 deal=cat.number(plan.average_deal_size),
-                currency=self.currency,
-                clients=cat.number(_up(plan.clients)),
+                clients=cat.number(plan.clients),
+                **money,
             ),
             cat.t(
-                "calc.leads", rate=f"{plan.lead_to_client:.1%}", leads=cat.number(_up(plan.leads))
+                "calc.leads",
+                clients=cat.number(plan.clients),
+                rate=cat.number(as_percent(plan.lead_to_client)),
+                leads=cat.number(plan.leads),
             ),
             cat.t(
-                "calc.visits", rate=f"{plan.visit_to_lead:.1%}", visits=cat.number(_up(plan.visits))
+                "calc.visits",
+                leads=cat.number(plan.leads),
+                rate=cat.number(as_percent(plan.visit_to_lead)),
+                visits=cat.number(plan.visits),
             ),
         ]
-
-
-def _up(value: float) -> int:
-    """Round a needed count up: 19.2 clients means 20 are needed."""
-    whole = int(value)
-    return whole if value - whole < 1e-9 else whole + 1

@@ -139,12 +139,39 @@ def test_each_milestone_is_celebrated_once_naming_who_counted(cases, database) -
 def test_calc_reverse_funnel_and_what_if(cases: UseCases) -> None:
     with freeze_time(FRIDAY):
         plan = cases.calculator.answer("")
-        assert "→ clients at 5,000 MXN each: *20*" in plan.text
-        assert "→ leads at a 8.0% close rate: *250*" in plan.text
-        assert "→ visits at a 10.0% visit-to-lead rate: *2,500*" in plan.text
+        assert "→ from Marketing's leads: 200,000 MXN × 50% = *100,000 MXN*" in plan.text
+        assert "→ clients: 100,000 MXN ÷ 5,000 MXN a deal = *20*" in plan.text
+        assert "→ leads: 20 ÷ 8% close rate = *250*" in plan.text
+        assert "→ visits: 250 ÷ 10% visit-to-lead rate = *2,500*" in plan.text
         what_if = cases.calculator.answer("revenue=300000 close=0.1")
         assert "*30*" in what_if.text and "*300*" in what_if.text and "*3,000*" in what_if.text
         refused = cases.calculator.answer("close=1.5")
         assert refused.text.startswith("`close`:")
         assert "`bogus` " not in cases.calculator.answer("bogus=1").text
         assert "I do not know `bogus`" in cases.calculator.answer("bogus=1").text
+
+
+def test_calc_multiplies_out_from_each_line_to_the_next(cases: UseCases) -> None:
+    with freeze_time(FRIDAY):
+        # 67,000 / 5,000 is 13.4 clients: 14 to find, and 14 at a 20% close rate is 70 leads.
+        text = cases.calculator.answer("revenue=67000 share=1 deal=5000 close=0.2 visit=0.3").text
+    assert "→ clients: 67,000 MXN ÷ 5,000 MXN a deal = *14*" in text
+    assert "→ leads: 14 ÷ 20% close rate = *70*" in text
+    assert "→ visits: 70 ÷ 30% visit-to-lead rate = *234*" in text  # 233.3: 234 visits
+
+
+def test_calc_with_this_months_rates_uses_them_as_shown(cases: UseCases) -> None:
+    with freeze_time(mx(26, "10:00")):
+        leads = [
+            cases.handoffs.hand_off(HandoffIn(external_id=f"r{n}", name=f"R{n}"), via="api").lead
+            for n in range(3)
+        ]
+        cases.claims.claim(leads[0].id, "U0REP1")
+        cases.touches.log(TouchRequest(leads[0].id, "call", "won", "U0REP1"))
+        cases.goals.record("visits", 7, None, "add", "U0MKT1")
+    with freeze_time(FRIDAY):
+        text = cases.calculator.answer("").text
+    # 1 client of 3 leads is 33.33%; 3 leads of 7 visits is 42.86%: each used as shown.
+    _, actual = text.split("With this month's actual conversion rates:")
+    assert "→ leads: 20 ÷ 33.33% close rate = *61*" in actual  # 20 / 0.3333 = 60.006
+    assert "→ visits: 61 ÷ 42.86% visit-to-lead rate = *143*" in actual  # 142.3

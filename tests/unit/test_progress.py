@@ -1,4 +1,4 @@
-"""Goal progress on the example agreement's calendar, milestones, and the reverse funnel."""
+"""Goal progress on the example agreement's calendar, what is still needed, and milestones."""
 
 from __future__ import annotations
 
@@ -14,19 +14,15 @@ from hypothesis import strategies as st
 from sla_rules.agreement import load_agreement
 from sla_rules.business_clock import BusinessClock
 from sla_rules.progress import (
-    FunnelError,
     Need,
-    actual_rates,
     business_days,
     crossed_milestones,
-    funnel_with_actuals,
     month_bounds,
     needed,
     pace_band,
     pace_line,
     progress,
     reached_milestones,
-    reverse_funnel,
 )
 from tests.paths import EXAMPLES
 
@@ -279,91 +275,6 @@ def test_each_milestone_is_crossed_once_on_the_way_up(steps: list[int], target: 
         announced += crossed_milestones(count, count + step, target, milestones)
         count += step
     assert announced == reached_milestones(count, target, milestones)
-
-
-# --- Reverse funnel -------------------------------------------------------------------------
-
-
-def test_reverse_funnel_of_the_example_agreement() -> None:
-    plan = reverse_funnel(200000, 0.5, 5000, 0.08, 0.10)
-    assert plan.revenue_goal == 200000
-    assert plan.marketing_revenue == 100000
-    assert plan.clients == 20
-    assert plan.leads == 250
-    assert plan.visits == 2500  # the article's 2,500 visits / 250 leads / 20 clients
-    assert (plan.marketing_share, plan.average_deal_size) == (0.5, 5000)
-    assert (plan.lead_to_client, plan.visit_to_lead) == (0.08, 0.10)
-    assert reverse_funnel(**FUNNEL) == plan
-
-
-def test_reverse_funnel_keeps_decimal_rates_exact() -> None:
-    # In plain floats 7 / 0.07 is 99.99999999999999, which a ceil() would make 100 but a
-    # floor or int() would make 99.
-    plan = reverse_funnel(70000, 0.5, 5000, 0.07, 0.1)
-    assert plan.clients == 7
-    assert plan.leads == 100
-    assert plan.visits == 1000
-
-
-@pytest.mark.parametrize(
-    ("argument", "value"),
-    [
-        ("marketing_share", 0),
-        ("lead_to_client", 1.5),
-        ("visit_to_lead", -0.1),
-        ("visit_to_lead", math.nan),
-        ("revenue_goal", -200000),
-        ("revenue_goal", math.inf),
-        ("average_deal_size", 0),
-    ],
-)
-def test_reverse_funnel_names_the_bad_argument(argument: str, value: float) -> None:
-    with pytest.raises(FunnelError) as raised:
-        reverse_funnel(**{**FUNNEL, argument: value})
-    assert raised.value.argument == argument
-    assert str(raised.value).startswith(f"{argument}: ")
-    assert isinstance(raised.value, ValueError)
-
-
-def test_a_rate_of_one_is_allowed() -> None:
-    plan = reverse_funnel(200000, 1, 5000, 1, 1)
-    assert (plan.clients, plan.leads, plan.visits) == (40, 40, 40)
-
-
-def test_actual_rates() -> None:
-    assert actual_rates(2000, 180, 18) == {"visit_to_lead": 0.09, "lead_to_client": 0.1}
-    assert actual_rates(0, 0, 0) == {"visit_to_lead": None, "lead_to_client": None}
-    assert actual_rates(500, 0, 0) == {"visit_to_lead": 0, "lead_to_client": None}
-    with pytest.raises(FunnelError) as raised:
-        actual_rates(100, -1, 0)
-    assert raised.value.argument == "leads"
-
-
-def test_funnel_with_actuals_uses_this_months_rates() -> None:
-    plan = funnel_with_actuals(**FUNNEL, actual=actual_rates(2000, 100, 10))
-    assert (plan.visit_to_lead, plan.lead_to_client) == (0.05, 0.1)
-    assert (plan.clients, plan.leads, plan.visits) == (20, 200, 4000)
-
-
-@pytest.mark.parametrize(
-    "actual",
-    [
-        {},
-        {"visit_to_lead": None, "lead_to_client": None},
-        {"visit_to_lead": 0, "lead_to_client": 0.0},
-        # Above 1: this month's clients came from earlier months' leads.
-        {"visit_to_lead": 0.1, "lead_to_client": 1.5},
-    ],
-)
-def test_funnel_with_actuals_falls_back_to_the_agreement(actual: dict[str, float | None]) -> None:
-    plan = funnel_with_actuals(**FUNNEL, actual=actual)
-    assert plan == reverse_funnel(**FUNNEL)
-
-
-def test_funnel_with_actuals_mixes_known_and_unknown_rates() -> None:
-    plan = funnel_with_actuals(**FUNNEL, actual={"visit_to_lead": 0.05, "lead_to_client": None})
-    assert (plan.visit_to_lead, plan.lead_to_client) == (0.05, 0.08)
-    assert (plan.leads, plan.visits) == (250, 5000)
 
 
 # --- What is still needed -------------------------------------------------------------------
