@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
@@ -201,14 +201,29 @@ def reached_milestones(actual: float, target: int, milestones: Sequence[int]) ->
     return sorted({milestone for milestone in milestones if exact >= milestone * target})
 
 
+def milestone_to_announce(
+    actual: float, target: int, milestones: Sequence[int], celebrated: Collection[int]
+) -> int | None:
+    """The one milestone to announce at this count: the highest reached, if none at or above it
+    was celebrated yet; None otherwise.
+
+    A jump past several milestones is one piece of news: the lower ones it passed count as
+    reached (the caller records them with it) and are never announced later.
+    """
+    reached = reached_milestones(actual, target, milestones)
+    if not reached or any(done >= reached[-1] for done in celebrated):
+        return None
+    return reached[-1]
+
+
 def crossed_milestones(
     previous_actual: float, actual: float, target: int, milestones: Sequence[int]
 ) -> list[int]:
-    """Milestones reached by actual but not by previous_actual, ascending: the ones to announce.
+    """Milestones reached by actual but not by previous_actual, ascending.
 
-    This only compares two counts; announcing each (goal, month, milestone) once is up to the
-    caller's record of what was already celebrated, since a count corrected down and back up
-    crosses the same milestone twice.
+    This only compares two counts; what is announced is milestone_to_announce's, from the
+    record of what was already celebrated, since a count corrected down and back up crosses the
+    same milestone twice.
     """
     before = set(reached_milestones(previous_actual, target, milestones))
     return [m for m in reached_milestones(actual, target, milestones) if m not in before]

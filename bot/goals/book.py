@@ -13,7 +13,13 @@ from bot.runtime.clock import Clock
 from sla_rules.agreement import Agreement, Goal
 from sla_rules.business_clock import BusinessClock
 from sla_rules.counts import check_count, parse_count
-from sla_rules.progress import Progress, month_bounds, progress, reached_milestones
+from sla_rules.progress import (
+    Progress,
+    milestone_to_announce,
+    month_bounds,
+    progress,
+    reached_milestones,
+)
 from storage import goals as store
 from storage.unit_of_work import Database
 
@@ -43,13 +49,14 @@ class RecordResult:
 
 @dataclass(frozen=True)
 class Milestone:
-    """A goal milestone reached this month, and the once-only key of its celebration."""
+    """A goal milestone to celebrate, its once-only key, and those of the lower ones it passed."""
 
     metric: str
     percent: int
     actual: int
     target: int
     key: str
+    passed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -185,17 +192,20 @@ class GoalBook:
         return RecordResult(day=checked.day, value=total)
 
     def milestones_reached(self, session: Session, today: date) -> list[Milestone]:
-        """Each milestone reached this month that has no celebration on record yet."""
+        """Per goal, the milestone to celebrate now: the highest reached this month, if new."""
         first, _ = month_bounds(today)
+        milestones = self.agreement.goals.celebrate_at
         reached = []
         for metric, goal in self.agreement.goals.metrics.items():
             actual = self.count(session, metric, goal, first, today)
-            for milestone in reached_milestones(
-                actual, goal.target, self.agreement.goals.celebrate_at
-            ):
-                key = f"celebrate:{metric}:{first:%Y-%m}:{milestone}"
-                if store.once_at(session, key) is None:
-                    reached.append(Milestone(metric, milestone, actual, goal.target, key))
+            keys = {m: f"celebrate:{metric}:{first:%Y-%m}:{m}" for m in milestones}
+            celebrated = [m for m, key in keys.items() if store.once_at(session, key) is not None]
+            percent = milestone_to_announce(actual, goal.target, milestones, celebrated)
+            if percent is None:
+                continue
+            lower = reached_milestones(actual, goal.target, milestones)[:-1]
+            passed = tuple(keys[m] for m in lower if m not in celebrated)
+            reached.append(Milestone(metric, percent, actual, goal.target, keys[percent], passed))
         return reached
 
     def contributors(self, session: Session, metric: str, today: date) -> list[str]:

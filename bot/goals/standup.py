@@ -115,7 +115,7 @@ class Standup:
         return self.messages.standup(day, statuses, speed, depth)
 
     def celebrate(self) -> int:
-        """Announce each goal milestone reached this month, once per (goal, month, milestone)."""
+        """Announce per goal the highest milestone newly reached this month; each one once."""
         now = self.clock()
         today = now.astimezone(self.agreement.zone).date()
         # Counting is a read; only a milestone not yet celebrated takes the write lock.
@@ -128,6 +128,9 @@ class Standup:
             for milestone in reached:
                 # The key decides, here or in another process: each is celebrated once.
                 if store.once(session, milestone.key, now):
+                    # The milestones a jump passed count as reached: none is announced later.
+                    for passed in milestone.passed:
+                        store.once(session, passed, now)
                     self._announce(
                         session,
                         milestone.metric,

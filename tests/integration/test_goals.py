@@ -136,6 +136,35 @@ def test_each_milestone_is_celebrated_once_naming_who_counted(cases, database) -
     assert texts[1].startswith(":trophy: *The monthly visits goal is met*: 2,600 of 2,500!")
 
 
+def test_a_jump_past_several_milestones_posts_one_celebration_for_the_highest(
+    cases, database
+) -> None:
+    with freeze_time(mx(27, "08:00")):
+        cases.goals.record("visits", 2600, None, "add", "U0MKT1")
+        assert cases.standup.celebrate() == 1
+        # The 50% it jumped over counts as reached: never posted later, even after a correction.
+        cases.goals.record("visits", 1300, None, "set", "U0MKT1")
+        assert cases.standup.celebrate() == 0
+        cases.goals.record("visits", 2600, None, "set", "U0MKT1")
+        assert cases.standup.celebrate() == 0
+    [text] = [row.payload["text"] for row in posts(database)]
+    assert text.startswith(":trophy: *The monthly visits goal is met*: 2,600 of 2,500!")
+
+
+def test_two_processes_post_one_celebration_for_a_jump(database_url, database) -> None:
+    first = build_use_cases(database, AGREEMENT, utc_now)
+    other = Database(make_engine(database_url))
+    second = build_use_cases(other, AGREEMENT, utc_now)
+    with freeze_time(mx(27, "08:00")):
+        first.goals.record("visits", 2600, None, "add", "U0MKT1")
+        counts = run_together(first.standup.celebrate, second.standup.celebrate)
+        assert first.standup.celebrate() == second.standup.celebrate() == 0
+    other.dispose()
+    assert sorted(counts) == [0, 1]
+    [text] = [row.payload["text"] for row in posts(database)]
+    assert "goal is met" in text
+
+
 def test_calc_reverse_funnel_and_what_if(cases: UseCases) -> None:
     with freeze_time(FRIDAY):
         plan = cases.calculator.answer("")

@@ -17,6 +17,7 @@ from sla_rules.progress import (
     Need,
     business_days,
     crossed_milestones,
+    milestone_to_announce,
     month_bounds,
     needed,
     pace_band,
@@ -275,6 +276,45 @@ def test_each_milestone_is_crossed_once_on_the_way_up(steps: list[int], target: 
         announced += crossed_milestones(count, count + step, target, milestones)
         count += step
     assert announced == reached_milestones(count, target, milestones)
+
+
+@pytest.mark.parametrize(
+    ("actual", "celebrated", "announced"),
+    [
+        (120, [], 100),  # 50% and 100% in one jump: one message, for the goal met
+        (60, [], 50),
+        (120, [50], 100),
+        (120, [100], None),
+        (60, [100], None),  # a count corrected down never announces what a jump passed
+        (40, [], None),
+    ],
+)
+def test_milestone_to_announce(actual: float, celebrated: list[int], announced: int | None) -> None:
+    assert milestone_to_announce(actual, 100, [50, 100], celebrated) == announced
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    counts=st.lists(st.integers(min_value=0, max_value=400), max_size=12),
+    target=st.integers(min_value=1, max_value=200),
+)
+def test_a_month_of_counts_announces_rising_milestones_once_each(
+    counts: list[int], target: int
+) -> None:
+    milestones = [25, 50, 100, 150]
+    celebrated: set[int] = set()
+    announced: list[int] = []
+    for count in counts:
+        milestone = milestone_to_announce(count, target, milestones, celebrated)
+        if milestone is not None:
+            announced.append(milestone)
+            celebrated |= set(reached_milestones(count, target, milestones))
+        # At most one message per count, and nothing is left to announce right after it.
+        assert milestone_to_announce(count, target, milestones, celebrated) is None
+    assert announced == sorted(set(announced))  # rising, each once
+    highest = max(counts, default=0)
+    assert set(reached_milestones(highest, target, milestones)) == celebrated
+    assert announced[-1:] == reached_milestones(highest, target, milestones)[-1:]
 
 
 # --- What is still needed -------------------------------------------------------------------
