@@ -33,13 +33,17 @@ class GoalMessages:
         self.company = company
         self.currency = currency
 
-    def goal_line(self, status: GoalStatus) -> str:
-        """One goal: bar, count, band and what is still needed, in total and at what rate."""
+    def goal_line(self, status: GoalStatus, closed: bool = False) -> str:
+        """One goal: bar, count, band and what is still needed (or was missing, once closed)."""
         cat = self.cat
         p = status.progress
         band = cat.t(f"goals.band_{p.band}")
         pace = cat.t("goals.pace", pace=round(p.pace)) if p.pace is not None else ""
-        need = self.need(needed(p.remaining, p.business_days_left))
+        still = needed(p.remaining, p.business_days_left)
+        if closed and still.more:
+            need = cat.plural("goals.month_over", still.more)
+        else:
+            need = self.need(still)
         return cat.t(
             "goals.line",
             metric=status.metric.capitalize(),
@@ -74,19 +78,33 @@ class GoalMessages:
             )
         return cat.plural("goals.no_days_left", need.more)
 
-    def goals(self, statuses: Sequence[GoalStatus], today: date) -> Reply:
-        """The team's goals now (/sla goals and the App Home)."""
+    def goals(self, statuses: Sequence[GoalStatus], today: date, closed: bool = False) -> Reply:
+        """The team's goals on a day (/sla goals and the App Home); closed: a past month's."""
         cat = self.cat
         first = statuses[0].progress if statuses else None
-        day = (
-            cat.t("goals.day", day=first.business_days_elapsed, days=first.business_days_in_month)
-            if first
-            else ""
-        )
-        title = cat.t("goals.title", month=f"{today:%Y-%m}", day=day)
+        month = f"{today:%Y-%m}"
+        if closed:
+            title = cat.t("goals.title_closed", month=month)
+        else:
+            day = (
+                cat.t(
+                    "goals.day", day=first.business_days_elapsed, days=first.business_days_in_month
+                )
+                if first
+                else ""
+            )
+            title = cat.t("goals.title", month=month, day=day)
         return text_reply(
-            title, [self.goal_line(s) for s in statuses], footer=cat.t("goals.footer")
+            title, [self.goal_line(s, closed) for s in statuses], footer=cat.t("goals.footer")
         )
+
+    def not_a_month(self) -> Reply:
+        """/sla goals was given something that names no month."""
+        return text_reply(self.cat.t("goals.not_a_month"))
+
+    def month_ahead(self, first: date) -> Reply:
+        """/sla goals was asked for a month that has not started."""
+        return text_reply(self.cat.t("goals.month_ahead", month=f"{first:%Y-%m}"))
 
     def standup(
         self,

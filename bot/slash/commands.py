@@ -63,7 +63,7 @@ class SlaCommands:
         if chosen.name == "back":
             return self.away.come_back(user_id)
         if chosen.name == "goals":
-            return self.goal_commands.progress()
+            return self.goal_commands.progress(chosen.args)
         if chosen.name == "report":
             return self.goal_commands.report(chosen.args)
         if chosen.name == "calc":

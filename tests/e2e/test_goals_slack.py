@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from bot.local.harness import LocalBot
@@ -83,6 +85,16 @@ def test_goals_show_every_goal_with_its_band(bot: LocalBot) -> None:
     for metric in ("Visits", "Contacts", "Clients"):
         assert metric in answer
     assert "Contacts ░░░░░░░░░░ 1 / 250" in answer
+
+
+def test_goals_of_another_month_are_that_months_or_say_why_not(bot: LocalBot) -> None:
+    today = bot.bot.cases.goals.today()
+    before = today.replace(day=1) - timedelta(days=1)
+    after = today.replace(day=28) + timedelta(days=4)
+    assert ask(bot, f"goals {before:%Y-%m}").startswith(f"Goals for {before:%Y-%m} (month closed)")
+    assert ask(bot, f"metas {after:%Y-%m}").startswith(f"{after:%Y-%m} has not started yet")
+    assert ask(bot, "goals <@U0REP1>").startswith("Write the month as YYYY-MM")
+    assert ask(bot, "goals").startswith(f"Goals for {today:%Y-%m} (business day")
 
 
 def test_calc_in_slack(bot: LocalBot) -> None:

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from freezegun import freeze_time
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from bot.bootstrap import UseCases, build_use_cases
 from bot.cadence.requests import TouchRequest
 from bot.leads.handoff_input import HandoffIn
 from bot.runtime.clock import utc_now
+from bot.slash.goals import GoalCommands
 from sla_rules.agreement import load_agreement
+from sla_rules.periods import parse_period
 from storage.engine import make_engine
 from storage.models import OutboxMessage
 from storage.unit_of_work import Database
@@ -204,3 +210,63 @@ def test_calc_with_this_months_rates_uses_them_as_shown(cases: UseCases) -> None
     _, actual = text.split("With this month's actual conversion rates:")
     assert "→ leads: 20 ÷ 33.33% close rate = *61*" in actual  # 20 / 0.3333 = 60.006
     assert "→ visits: 61 ÷ 42.86% visit-to-lead rate = *143*" in actual  # 142.3
+
+
+def goal_commands(cases: UseCases) -> GoalCommands:
+    return GoalCommands(
+        cases.goals, cases.goal_messages, cases.reports, cases.calculator, cases.counts
+    )
+
+
+def test_goals_for_a_past_month_come_from_its_records(cases: UseCases) -> None:
+    with freeze_time(mx(26, "10:00")):
+        for n in range(3):
+            cases.handoffs.hand_off(HandoffIn(external_id=f"p{n}", name=f"P{n}"), via="api")
+        cases.goals.record("visits", 2600, None, "add", "U0MKT1")
+    with freeze_time("2026-12-02 16:00:00"):
+        cases.goals.record("visits", 40, None, "add", "U0MKT1")
+        november = goal_commands(cases).progress("2026-11").text
+        december = goal_commands(cases).progress("").text
+    assert november.startswith("*Goals for 2026-11* (month closed)")
+    assert "*Visits* ▓▓▓▓▓▓▓▓▓▓ 2,600 / 2,500 (104%)" in november
+    assert "target met" in november
+    assert "*Contacts* ░░░░░░░░░░ 3 / 250 (1%)" in november
+    assert "247 short at the month's end" in november
+    assert december.startswith("*Goals for 2026-12* (business day 2 of 21)")
+    assert "40 / 2,500" in december and "0 / 250" in december
+
+
+def test_goals_say_a_future_month_has_no_figures_yet(cases: UseCases) -> None:
+    with freeze_time("2026-12-02 16:00:00"):
+        answer = goal_commands(cases).progress("2027-01").text
+    assert answer == (
+        "2027-01 has not started yet: goals are shown for this month and the months before it."
+    )
+
+
+months_and_noise = st.one_of(
+    st.text(max_size=40),
+    st.builds(lambda y, m: f"{y}-{m:02d}", st.integers(-99, 99999), st.integers(0, 99)),
+    st.sampled_from(
+        ["<@U0REP1>", "<!channel>", "2026-11-31", "0000-01", "9999-12", "２０２６-１１"]
+    ),
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=months_and_noise)
+def test_goals_never_show_this_month_under_another_label(cases: UseCases, text: str) -> None:
+    with freeze_time("2026-12-02 16:00:00"):
+        answer = goal_commands(cases).progress(text).text
+    asked = parse_period(text, date(2026, 12, 2), AGREEMENT.zone)
+    if asked is None or asked.key in ("today", "yesterday", "week"):
+        assert answer.startswith("Write the month as YYYY-MM")
+    elif asked.key in ("month", "2026-12"):
+        assert answer.startswith("*Goals for 2026-12* (business day 2 of 21)")
+    elif asked.key > "2026-12":
+        assert answer.startswith(f"{asked.key} has not started yet")
+    else:
+        assert answer.startswith(f"*Goals for {asked.key}* (month closed)")
+    assert "<@" not in answer and "<!" not in answer
