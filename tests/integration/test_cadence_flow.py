@@ -237,3 +237,30 @@ def test_a_restart_does_not_repeat_a_nudge(database_url: str, database: Database
     assert nudge(restarted, 25, "12:02") == 1  # the first reminder, once
     assert nudge(restarted, 25, "12:03") == 0
     again.dispose()
+
+
+def test_a_breach_that_releases_an_away_owners_lead_is_told_in_order(cases, database) -> None:
+    # The owner is away, so the breach releases the lead: nobody is asked to "call now", and
+    # the timeline tells the breach and then the release it caused.
+    with freeze_time(mx(25, "10:00")):
+        lead = cases.handoffs.hand_off(HandoffIn(external_id="b", name="B"), via="api").lead.id
+        cases.claims.claim(lead, "U0REP3")
+        cases.away.go_away("U0REP3", "")
+    with freeze_time(mx(25, "10:05")):
+        cases.sweeper.tick()
+    with database.reading() as session:
+        notes = session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.kind == "thread", OutboxMessage.lead_id == lead)
+            .order_by(OutboxMessage.id)
+        ).all()
+        kinds = session.scalars(
+            select(LeadEvent.kind)
+            .where(LeadEvent.lead_id == lead)
+            .order_by(LeadEvent.at, LeadEvent.id)
+        ).all()
+    texts = [note.payload["text"] for note in notes]
+    assert not any("call now" in text for text in texts), texts
+    assert "<@U0REP3> is away" in texts[-2], texts
+    assert "released" in texts[-1], texts
+    assert kinds.index("escalation") < kinds.index("released"), kinds
