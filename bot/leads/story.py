@@ -117,7 +117,9 @@ class LeadStories:
         if event.kind in ("paused", "resumed", "skip", "snooze", "closed"):
             until = detail.get("until")
             until_text = local_time(datetime.fromisoformat(until), self.zone, now) if until else ""
-            if event.kind == "paused" and until_text:
+            if event.kind == "paused" and detail.get("through"):
+                until_text = cat.t("story.through", date=detail["through"])
+            elif event.kind == "paused" and until_text:  # written before "through" was kept
                 until_text = cat.t("story.until", time=until_text)
             status = detail.get("status")
             return cat.t(

@@ -12,7 +12,7 @@ from bot.leads.handoff_input import HandoffIn
 from bot.runtime.clock import utc_now
 from sla_rules.agreement import load_agreement
 from storage.engine import make_engine
-from storage.models import Lead, LeadEvent, OutboxMessage
+from storage.models import Lead, LeadEvent, NotificationLedger, OutboxMessage
 from storage.unit_of_work import Database
 from tests.helpers import run_together
 from tests.paths import EXAMPLES
@@ -264,3 +264,37 @@ def test_a_breach_that_releases_an_away_owners_lead_is_told_in_order(cases, data
     assert "<@U0REP3> is away" in texts[-2], texts
     assert "released" in texts[-1], texts
     assert kinds.index("escalation") < kinds.index("released"), kinds
+
+
+def test_one_paused_line_per_absence_in_the_replys_words(cases, database) -> None:
+    lead = started_lead(cases)
+    with freeze_time(mx(25, "10:02")):
+        reply = cases.away.go_away("U0REP1", "until 2026-11-26")
+    assert "through 2026-11-26" in reply.text
+    assert nudge(cases, 25, "10:03") == 0
+    assert nudge(cases, 25, "12:00") == 0
+    with freeze_time(mx(25, "12:01")):
+        story = cases.stories.story(f"L-{lead}").text
+    paused = [line for line in story.splitlines() if "paused" in line]
+    assert len(paused) == 1, story
+    assert paused[0].endswith("<@U0REP1> is away through 2026-11-26"), paused
+
+
+def test_a_pause_seen_first_by_the_tick_is_worded_the_same(cases, database) -> None:
+    lead = started_lead(cases)
+    with freeze_time(mx(25, "10:02")):
+        cases.away.go_away("U0REP1", "until 2026-11-26")
+    with database.unit_of_work() as session:  # as if the lead became theirs while away
+        session.execute(
+            LeadEvent.__table__.delete().where(
+                LeadEvent.lead_id == lead, LeadEvent.kind == "paused"
+            )
+        )
+        session.execute(NotificationLedger.__table__.delete())
+    assert nudge(cases, 25, "10:03") == 0
+    assert nudge(cases, 25, "12:00") == 0
+    with freeze_time(mx(25, "12:01")):
+        story = cases.stories.story(f"L-{lead}").text
+    paused = [line for line in story.splitlines() if "paused" in line]
+    assert len(paused) == 1, story
+    assert paused[0].endswith("<@U0REP1> is away through 2026-11-26"), paused
