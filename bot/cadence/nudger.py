@@ -84,7 +84,8 @@ class Nudger:
             if record_step(
                 session,
                 lead.id,
-                f"cadence:{step.number}:nudge:{number}",
+                # Keyed by the due time too: a snooze moves it and its reminders start again.
+                f"cadence:{step.number}:{int(step.due_at.timestamp())}:nudge:{number}",
                 lead.cadence_due_at or now,
                 now,
             ):

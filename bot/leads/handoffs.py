@@ -53,18 +53,20 @@ class Handoffs:
         self.clock = clock
         self.on_commit = on_commit
 
-    def hand_off(self, data: HandoffIn, via: Via, by: str | None = None) -> HandoffResult:
-        """Store a handoff exactly once and owe Slack what it causes."""
+    def hand_off(
+        self, data: HandoffIn, via: Via, by: str | None = None, now: datetime | None = None
+    ) -> HandoffResult:
+        """Store a handoff exactly once and owe Slack what it causes (`now`: its receipt)."""
+        now = self.clock() if now is None else now
         try:
-            result = self._hand_off(data, via, by)
+            result = self._hand_off(data, via, by, now)
         except IntegrityError:
             # Another process stored the same external_id a moment ago: answer with its lead.
-            result = self._hand_off(data, via, by)
+            result = self._hand_off(data, via, by, now)
         self.on_commit()
         return result
 
-    def _hand_off(self, data: HandoffIn, via: Via, by: str | None) -> HandoffResult:
-        now = self.clock()
+    def _hand_off(self, data: HandoffIn, via: Via, by: str | None, now: datetime) -> HandoffResult:
         with self.database.unit_of_work() as session:
             if data.external_id:
                 known = repo.lead_by_external_id(session, data.external_id)

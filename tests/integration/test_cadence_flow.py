@@ -298,3 +298,20 @@ def test_a_pause_seen_first_by_the_tick_is_worded_the_same(cases, database) -> N
     paused = [line for line in story.splitlines() if "paused" in line]
     assert len(paused) == 1, story
     assert paused[0].endswith("<@U0REP1> is away through 2026-11-26"), paused
+
+
+def test_a_snooze_after_a_nudge_lands_on_the_time_chosen(cases, database) -> None:
+    from datetime import datetime
+
+    from bot.cadence.answers import TouchAnswers
+
+    lead = started_lead(cases)
+    assert nudge(cases, 25, "10:03") == 1  # touch 2 nudged: the reminders have begun
+    chosen = datetime.fromisoformat("2026-11-27T11:30:00-06:00")
+    with freeze_time(mx(25, "10:06")):
+        result = cases.cadence.snooze(lead, 2, "U0REP1", chosen)
+    reply = TouchAnswers(cases.messages.touches).step(result, "snooze", 2, "9-18")
+    assert reply == "Touch 2 on *L-1* snoozed until 2026-11-27 11:30.", reply
+    assert lead_row(database, lead).cadence_due_at == chosen
+    assert nudge(cases, 27, "11:29") == 0
+    assert nudge(cases, 27, "11:30") == 1
