@@ -310,8 +310,33 @@ def test_a_snooze_after_a_nudge_lands_on_the_time_chosen(cases, database) -> Non
     chosen = datetime.fromisoformat("2026-11-27T11:30:00-06:00")
     with freeze_time(mx(25, "10:06")):
         result = cases.cadence.snooze(lead, 2, "U0REP1", chosen)
+        mine = my_leads(cases, database).mine("U0REP1").text
     reply = TouchAnswers(cases.messages.touches).step(result, "snooze", 2, "9-18")
     assert reply == "Touch 2 on *L-1* snoozed until 2026-11-27 11:30.", reply
+    assert "touch 2 of 12 (an email), due 2026-11-27 11:30" in mine, mine
     assert lead_row(database, lead).cadence_due_at == chosen
     assert nudge(cases, 27, "11:29") == 0
     assert nudge(cases, 27, "11:30") == 1
+
+
+def my_leads(cases: UseCases, database: Database):
+    from bot.cadence.mine import MyLeads
+
+    return MyLeads(database, AGREEMENT, cases.catalogue, utc_now, cases.nudger.keeper)
+
+
+def test_mine_shows_the_touchs_due_time_not_the_next_reminder(cases, database) -> None:
+    lead = started_lead(cases)
+    assert nudge(cases, 25, "10:03") == 1  # the next reminder is now due hours later
+    with freeze_time(mx(25, "10:30")):
+        mine = my_leads(cases, database).mine("U0REP1").text
+    assert "touch 2 of 12 (an email), overdue since 10:02" in mine, mine
+    with freeze_time(mx(25, "10:31")):
+        cases.away.go_away("U0REP1", "until 2026-11-26")
+    assert nudge(cases, 25, "10:32") == 0  # paused: the reminder waits for the return
+    with freeze_time(mx(25, "10:33")):
+        mine = my_leads(cases, database).mine("U0REP1").text
+    assert "touch 2 of 12 (an email), overdue since 10:02" in mine, mine
+    assert "2026-11-27 00:00" not in mine
+    assert "You are away through 2026-11-26" in mine, mine
+    assert lead_row(database, lead).cadence_step == 2
