@@ -85,7 +85,7 @@ class Sweeper:
             lead.next_step_due_at = (
                 None
                 if following is None
-                else step_due(self.business, lead.handed_off_at, policy.escalation[following])
+                else step_due(self.business, lead.created_at, policy.escalation[following])
             )
         return fired
 

@@ -107,6 +107,9 @@ class LeadStories:
                 str(detail.get("touch_kind")), str(detail.get("outcome")), detail.get("reason")
             )
             return cat.t("story.touch", time=when, user=event.actor, touch=touch)
+        if event.kind == "arrived_late":
+            late = elapsed(timedelta(seconds=int(detail.get("late_seconds", 0))))
+            return cat.t("story.arrived_late", time=when, late=late)
         if event.kind == "escalation":
             return cat.t(f"story.escalation_{detail.get('step', 'owner')}", time=when)
         if event.kind == "released":
