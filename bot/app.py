@@ -125,7 +125,7 @@ def create_app(
         database, agreement, cases.claims, catalogue, replies, background, clock
     )
     touch_answers = TouchAnswers(cases.messages.touches)
-    my_leads = MyLeads(database, agreement, catalogue, clock)
+    my_leads = MyLeads(database, agreement, catalogue, clock, cases.nudger.keeper)
     home = HomeTab(
         agreement.company, catalogue, my_leads, cases.goals, cases.goal_messages, cases.reports
     )

@@ -121,8 +121,9 @@ def register_steps(app: App, deps: Deps) -> None:
         ack()
 
         def work(user: str) -> Outcome:
-            lead, step, until = snooze_of(action, deps.clock())
-            result = deps.cadence.snooze(lead, step, user, until)
+            now = deps.clock()  # read once: the picker's bounds and the snooze agree on it
+            lead, step, until = snooze_of(action, now)
+            result = deps.cadence.snooze(lead, step, user, until, now)
             text = answers.step(result, "snooze", step, hours)
             return text, result.outcome in ("done", "duplicate")
 

@@ -64,12 +64,13 @@ def register(web: Flask, deps: Deps) -> None:
             body = read_json(request.stream, request.content_length)
         except BodyError as refused:
             return error(refused.status, refused.message)
-        data, errors = parse_handoff(body, ENGLISH, now=deps.clock())
+        now = deps.clock()  # read once: "not in the future" and the stored lead agree on it
+        data, errors = parse_handoff(body, ENGLISH, now=now)
         if data is not None and not data.external_id:
             data, errors = None, {"external_id": ENGLISH.t("input.required")}
         if data is None:
             return error(422, "Some fields are missing or invalid.", fields=errors)
-        result = deps.handoffs.hand_off(data, via="api")
+        result = deps.handoffs.hand_off(data, via="api", now=now)
         answer = result.lead.api(deps.agreement.zone)
         answer["outcome"] = result.outcome
         return jsonify(answer), 201 if result.outcome == "created" else 200

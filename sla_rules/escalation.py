@@ -36,6 +36,14 @@ def step_due(clock: Clock, handed_off_at: datetime, step: EscalationStep) -> dat
     return clock.add(handed_off_at, step.after)
 
 
+def arrived_late(
+    handed_off_at: datetime, received_at: datetime, within: timedelta
+) -> timedelta | None:
+    """How late a back-dated lead arrived, when its whole first-touch time was gone; else None."""
+    late = received_at - handed_off_at
+    return late if late >= within else None
+
+
 def respond_by(clock: Clock, policy: ResponsePolicy, handed_off_at: datetime) -> datetime:
-    """When the first touch is due: the handoff plus the response SLA, on the lead's clock."""
+    """When the first touch is due: the clock's start plus the response SLA, on the lead's clock."""
     return clock.add(handed_off_at, policy.first_touch_within)

@@ -29,8 +29,9 @@ def enqueue(
     now: datetime,
     lead_id: int | None = None,
     payload: dict[str, Any] | None = None,
+    due_at: datetime | None = None,
 ) -> int:
-    """Owe Slack a message (it leaves when the surrounding transaction commits); its ID."""
+    """Owe Slack a message (it leaves when the transaction commits, or at due_at); its ID."""
     table = OutboxMessage.__table__
     return session.execute(
         insert(table)
@@ -41,7 +42,7 @@ def enqueue(
             payload=payload or {},
             status=PENDING,
             attempts=0,
-            due_at=now,
+            due_at=now if due_at is None else due_at,
             created_at=now,
         )
         .returning(table.c.id)

@@ -42,12 +42,15 @@ class CadenceActions:
         """Skip the step due; later steps keep their spacing from now."""
         return self._record(lead_id, step, actor, "skip", None)
 
-    def snooze(self, lead_id: int, step: int, actor: str, until: datetime) -> StepResult:
-        """Push the step due to a later business-hours time."""
-        refusal = check_snooze(self.keeper.business, until, self.clock())
+    def snooze(
+        self, lead_id: int, step: int, actor: str, until: datetime, now: datetime | None = None
+    ) -> StepResult:
+        """Push the step due to a later business-hours time (`now`: the request's instant)."""
+        now = self.clock() if now is None else now
+        refusal = check_snooze(self.keeper.business, until, now)
         if refusal is not None:
             return StepResult("refused", None, refusal)
-        return self._record(lead_id, step, actor, "snooze", until)
+        return self._record(lead_id, step, actor, "snooze", until, now)
 
     def disqualify(
         self, lead_id: int, step: int, actor: str, reason: str
@@ -68,9 +71,15 @@ class CadenceActions:
         return request, self.touches.log(request)
 
     def _record(
-        self, lead_id: int, step: int, actor: str, action: str, until: datetime | None
+        self,
+        lead_id: int,
+        step: int,
+        actor: str,
+        action: str,
+        until: datetime | None,
+        now: datetime | None = None,
     ) -> StepResult:
-        now = self.clock()
+        now = self.clock() if now is None else now
         with self.database.unit_of_work() as session:
             lead = repo.lead_by_id(session, lead_id)
             if lead is None:
@@ -100,6 +109,10 @@ class CadenceActions:
                 step=step,
                 until=until.isoformat() if until else None,
             )
+            if action == "snooze":
+                # The owner chose when the touch is due: its reminders count from that time,
+                # not on from those already sent for the old one.
+                lead.cadence_nudges = 0
             self.keeper.refresh(session, lead, now)
             session.flush()
             view = LeadView.of(lead)

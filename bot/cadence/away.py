@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
 
 from bot.cadence.keeper import CadenceKeeper
 from bot.runtime.clock import Clock
@@ -12,10 +16,29 @@ from bot.ui.catalogue import Catalogue
 from sla_rules.agreement import Agreement
 from storage import cadence as store
 from storage import leads as repo
-from storage.models import AwayPeriod
+from storage.ledger import record_step
+from storage.models import AwayPeriod, Lead
 from storage.unit_of_work import Database
 
 UNTIL_WORDS = {"until", "hasta", "till"}
+
+
+def last_day(until: datetime, zone: ZoneInfo) -> date:
+    """The last whole day away, for a time away that ends at the start of the next one."""
+    return (until - timedelta(days=1)).astimezone(zone).date()
+
+
+def note_pause(
+    session: Session, lead: Lead, period: AwayPeriod, zone: ZoneInfo, now: datetime
+) -> None:
+    """Put one "paused" line per absence on the lead's timeline, in the words of the reply."""
+    # /sla away and the nudge tick both see the absence: the ledger lets only the first write.
+    if not record_step(session, lead.id, f"pause:{period.id}", now, now):
+        return
+    detail: dict[str, Any] = {}
+    if period.until is not None:
+        detail["through"] = last_day(period.until, zone).isoformat()
+    repo.add_event(session, lead.id, "paused", now, period.user_id, **detail)
 
 
 class AwayTime:
@@ -66,22 +89,17 @@ class AwayTime:
             current = store.current_away(session, user_id, now)
             if current is not None:
                 current.ended_at = now
-            session.add(AwayPeriod(user_id=user_id, starts_at=now, until=until))
+            period = AwayPeriod(user_id=user_id, starts_at=now, until=until)
+            session.add(period)
+            session.flush()
             leads = store.open_leads_of(session, user_id)
             for lead in leads:
-                repo.add_event(
-                    session,
-                    lead.id,
-                    "paused",
-                    now,
-                    user_id,
-                    until=until.isoformat() if until else None,
-                )
+                note_pause(session, lead, period, zone, now)
         count = self.cat.plural("away.leads", len(leads))
         if until is None:
             return text_reply(self.cat.t("away.away_open", leads=count))
-        last_day = (until - timedelta(days=1)).astimezone(zone).date().isoformat()
-        return text_reply(self.cat.t("away.away_until", date=last_day, leads=count))
+        through = last_day(until, zone).isoformat()
+        return text_reply(self.cat.t("away.away_until", date=through, leads=count))
 
     def come_back(self, user_id: str) -> Reply:
         """End the time away; the leads' nudges resume from their plan."""

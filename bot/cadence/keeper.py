@@ -55,7 +55,8 @@ class CadenceKeeper:
             for e in store.step_events_of(session, lead.id)
         ]
         events.sort(key=lambda event: event.at)
-        return replay(self.agreement.cadence, self.business, lead.handed_off_at, events)
+        # The plan runs on the lead's clock, which starts at receipt (a back-dated lead's too).
+        return replay(self.agreement.cadence, self.business, lead.created_at, events)
 
     def refresh(
         self, session: Session, lead: Lead, now: datetime, reason: str | None = None

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.cadence.away import last_day
+from bot.cadence.keeper import CadenceKeeper
 from bot.runtime.clock import Clock
 from bot.ui.blocks import Reply, escape, text_reply
 from bot.ui.catalogue import Catalogue
@@ -18,9 +20,15 @@ class MyLeads:
     """Lists a rep's open leads and what each needs next."""
 
     def __init__(
-        self, database: Database, agreement: Agreement, cat: Catalogue, clock: Clock
+        self,
+        database: Database,
+        agreement: Agreement,
+        cat: Catalogue,
+        clock: Clock,
+        keeper: CadenceKeeper,
     ) -> None:
         self.database = database
+        self.keeper = keeper
         self.kinds = [touch.kind for touch in agreement.cadence.touches]
         self.zone: ZoneInfo = agreement.zone
         self.cat = cat
@@ -32,17 +40,22 @@ class MyLeads:
         now = self.clock()
         rows: list[tuple[bool, datetime, str]] = []
         with self.database.reading() as session:
+            away = store.current_away(session, user_id, now)
             for lead in store.open_leads_of(session, user_id):
                 if lead.first_touch_at is None:
                     due, what = lead.respond_by, cat.t("mine.first_touch")
                 elif lead.cadence_step is not None:
-                    due = lead.cadence_due_at or lead.respond_by
-                    kind = self.kinds[lead.cadence_step - 1]
+                    # The touch's own due time, not when its next reminder goes out (a reminder
+                    # or a time away moves that, never the touch).
+                    step = self.keeper.state(session, lead).next_step
+                    if step is None:
+                        continue
+                    due = step.due_at
                     what = cat.t(
                         "mine.step",
-                        step=lead.cadence_step,
+                        step=step.number,
                         total=len(self.kinds),
-                        kind=cat.t(f"touch.kind_{kind}"),
+                        kind=cat.t(f"touch.kind_{step.kind}"),
                     )
                 else:
                     continue
@@ -58,8 +71,13 @@ class MyLeads:
         if not rows:
             return text_reply(cat.t("mine.none"))
         rows.sort(key=lambda row: (row[0], row[1]))
+        lines = [line for *_, line in rows]
+        if away is not None and away.until is not None:
+            lines.append(cat.t("mine.paused_until", date=last_day(away.until, self.zone)))
+        elif away is not None:
+            lines.append(cat.t("mine.paused_open"))
         return text_reply(
             cat.t("mine.title", count=len(rows)),
-            [line for *_, line in rows],
+            lines,
             footer=cat.t("story.zone", zone=self.zone.key),
         )

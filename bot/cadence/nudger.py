@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot.cadence.away import note_pause
 from bot.cadence.keeper import MAX_REMINDERS, CadenceKeeper
 from bot.cadence.messages import CadenceMessages
 from bot.runtime.batches import in_batches
@@ -17,7 +18,6 @@ from bot.ui.lead_view import LeadView
 from sla_rules.agreement import Agreement
 from sla_rules.business_clock import BusinessClock
 from storage import cadence as store
-from storage import leads as repo
 from storage.ledger import record_step
 from storage.models import Lead, Touch
 from storage.outbox import enqueue
@@ -69,15 +69,7 @@ class Nudger:
         away = store.current_away(session, owner, now)
         if away is not None:
             lead.cadence_due_at = away.until  # None: wait for /sla back
-            if record_step(session, lead.id, f"pause:{away.id}", now, now):
-                repo.add_event(
-                    session,
-                    lead.id,
-                    "paused",
-                    now,
-                    owner,
-                    until=away.until.isoformat() if away.until else None,
-                )
+            note_pause(session, lead, away, self.agreement.zone, now)
             return 0
         # Read once: the plan is replayed from the touches and the nudge lists them.
         touches = store.touches_of(session, lead.id)
@@ -92,7 +84,8 @@ class Nudger:
             if record_step(
                 session,
                 lead.id,
-                f"cadence:{step.number}:nudge:{number}",
+                # Keyed by the due time too: a snooze moves it and its reminders start again.
+                f"cadence:{step.number}:{int(step.due_at.timestamp())}:nudge:{number}",
                 lead.cadence_due_at or now,
                 now,
             ):

@@ -71,9 +71,10 @@ class Touches:
             first = lead.first_touch_at is None
             if first:
                 lead.first_touch_at = now
-                lead.first_touch_seconds = int((now - lead.handed_off_at).total_seconds())
+                # Timed from the SLA clock's start (receipt), as the claim is.
+                lead.first_touch_seconds = int((now - lead.created_at).total_seconds())
                 lead.first_touch_business_seconds = int(
-                    self.business.elapsed(lead.handed_off_at, now).total_seconds()
+                    self.business.elapsed(lead.created_at, now).total_seconds()
                 )
                 # Only a human-logged touch stops the response clock and its ladder.
                 lead.next_step = None

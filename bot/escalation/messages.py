@@ -42,9 +42,12 @@ class LadderMessages:
         """Thread note while nobody has claimed the lead."""
         return self._reply("ladder.remind_unclaimed", lead, now)
 
-    def breach_thread(self, lead: LeadView, now: datetime) -> Reply:
-        """Thread note: the SLA is breached."""
-        key = "ladder.breach_owned" if lead.owner_id else "ladder.breach_unclaimed"
+    def breach_thread(self, lead: LeadView, now: datetime, owner_away: bool = False) -> Reply:
+        """Thread note: the SLA is breached (an away owner's lead goes to someone else)."""
+        if lead.owner_id and owner_away:
+            key = "ladder.breach_owner_away"
+        else:
+            key = "ladder.breach_owned" if lead.owner_id else "ladder.breach_unclaimed"
         return self._reply(key, lead, now)
 
     def breach_channel(self, lead: LeadView, now: datetime) -> Reply:

@@ -17,7 +17,7 @@ from bot.ui.lead_view import LeadView
 from sla_rules.agreement import Agreement, EscalationStep
 from sla_rules.business_clock import BusinessClock
 from sla_rules.escalation import next_step, step_due, step_name
-from sla_rules.leads import OPEN_STATUSES, UNCLAIMED
+from sla_rules.leads import OPEN_STATUSES, UNCLAIMED, short_id
 from storage import leads as repo
 from storage.cadence import current_away
 from storage.ledger import record_step
@@ -85,7 +85,7 @@ class Sweeper:
             lead.next_step_due_at = (
                 None
                 if following is None
-                else step_due(self.business, lead.handed_off_at, policy.escalation[following])
+                else step_due(self.business, lead.created_at, policy.escalation[following])
             )
         return fired
 
@@ -114,7 +114,10 @@ class Sweeper:
                 # A lead whose tick rolls back may count again on its next try: /metrics
                 # also reads the breached leads themselves from the database.
                 metrics.breached()
-            breach = self.messages.breach_thread(view, now)
+            # An owner who is away will not call: the breach itself hands the lead on, so it
+            # is told as such (nobody is asked to call) and the release comes after it.
+            away = lead.owner_id is not None and current_away(session, lead.owner_id, now)
+            breach = self.messages.breach_thread(view, now, owner_away=bool(away))
             enqueue_thread_note(session, lead, now, breach.payload())
             enqueue(
                 session,
@@ -124,9 +127,10 @@ class Sweeper:
                 now=now,
                 payload=self.messages.breach_channel(view, now).payload(),
             )
-            # An owner who is away will not call: the breaching lead goes to someone else now.
-            if lead.owner_id and current_away(session, lead.owner_id, now) is not None:
+            self._escalated(session, lead, step, due, now)
+            if away:
                 self._release(session, lead, now)
+            return
         elif step.notify == "managers":
             for manager in self.agreement.slack.managers:
                 enqueue(
@@ -138,10 +142,18 @@ class Sweeper:
                     payload=self.messages.managers(view, now).payload(),
                 )
         if not step.reassign:  # a release writes its own, more telling, event
-            repo.add_event(
-                session, lead.id, "escalation", now, None, step=step.notify, due=due.isoformat()
-            )
-        log.info("lead %s: escalation step %s fired", view.short_id, step.notify or "reassign")
+            self._escalated(session, lead, step, due, now)
+        else:
+            log.info("lead %s: escalation step reassign fired", view.short_id)
+
+    def _escalated(
+        self, session: Session, lead: Lead, step: EscalationStep, due: datetime, now: datetime
+    ) -> None:
+        """Put the step on the lead's timeline (before anything the step causes)."""
+        repo.add_event(
+            session, lead.id, "escalation", now, None, step=step.notify, due=due.isoformat()
+        )
+        log.info("lead %s: escalation step %s fired", short_id(lead.id), step.notify)
 
     def _release(self, session: Session, lead: Lead, now: datetime) -> None:
         previous = lead.owner_id

@@ -76,9 +76,10 @@ class Claims:
             if lead.owner_id is not None:
                 return ClaimResult("taken", view)
             return ClaimResult("closed", view)
-        lead.claim_seconds = int((now - lead.handed_off_at).total_seconds())
+        # Timed from the SLA clock's start (receipt): a late arrival's lateness is nobody's.
+        lead.claim_seconds = int((now - lead.created_at).total_seconds())
         lead.claim_business_seconds = int(
-            self.business.elapsed(lead.handed_off_at, now).total_seconds()
+            self.business.elapsed(lead.created_at, now).total_seconds()
         )
         repo.add_event(session, lead_id, "claimed", now, user_id, seconds=lead.claim_seconds)
         enqueue(

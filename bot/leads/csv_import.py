@@ -75,12 +75,13 @@ def import_rows(
     zone = handoffs.agreement.zone
     progress = NoProgress() if progress is None else progress
     for row in source.rows:
-        data, errors = validate_row(row, cat, zone, clock(), source.delimiter)
+        now = clock()  # one read per row: its checks and its stored lead agree on it
+        data, errors = validate_row(row, cat, zone, now, source.delimiter)
         if data is None:
             report.rejected.append((row.line, errors))
         else:
             try:
-                outcome = handoffs.hand_off(data, via="import").outcome
+                outcome = handoffs.hand_off(data, via="import", now=now).outcome
             except OperationalError as error:
                 progress.finish()
                 raise ImportStopped(row.line, report, error) from error

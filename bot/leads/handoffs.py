@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 from sqlalchemy.exc import IntegrityError
@@ -16,7 +16,7 @@ from bot.runtime.clock import Clock
 from bot.ui.lead_view import LeadView
 from sla_rules.agreement import Agreement
 from sla_rules.business_clock import BusinessClock
-from sla_rules.escalation import first_step, respond_by, step_due
+from sla_rules.escalation import arrived_late, first_step, respond_by, step_due
 from sla_rules.leads import UNCLAIMED, email_key
 from storage import leads as repo
 from storage.models import Lead
@@ -24,6 +24,9 @@ from storage.outbox import enqueue, enqueue_thread_note
 from storage.unit_of_work import Database
 
 Outcome = Literal["created", "known", "attached"]
+# An import's late rows reach managers this long after each row, so a whole file is one note
+# (the API's go at once: the outbox joins the rows of a burst that wait for the same DM).
+LATE_NOTE_GATHER = timedelta(seconds=60)
 Via = Literal["api", "slack", "import"]
 
 
@@ -53,18 +56,20 @@ class Handoffs:
         self.clock = clock
         self.on_commit = on_commit
 
-    def hand_off(self, data: HandoffIn, via: Via, by: str | None = None) -> HandoffResult:
-        """Store a handoff exactly once and owe Slack what it causes."""
+    def hand_off(
+        self, data: HandoffIn, via: Via, by: str | None = None, now: datetime | None = None
+    ) -> HandoffResult:
+        """Store a handoff exactly once and owe Slack what it causes (`now`: its receipt)."""
+        now = self.clock() if now is None else now
         try:
-            result = self._hand_off(data, via, by)
+            result = self._hand_off(data, via, by, now)
         except IntegrityError:
             # Another process stored the same external_id a moment ago: answer with its lead.
-            result = self._hand_off(data, via, by)
+            result = self._hand_off(data, via, by, now)
         self.on_commit()
         return result
 
-    def _hand_off(self, data: HandoffIn, via: Via, by: str | None) -> HandoffResult:
-        now = self.clock()
+    def _hand_off(self, data: HandoffIn, via: Via, by: str | None, now: datetime) -> HandoffResult:
         with self.database.unit_of_work() as session:
             if data.external_id:
                 known = repo.lead_by_external_id(session, data.external_id)
@@ -91,6 +96,9 @@ class Handoffs:
         handed_off_at = min(data.handed_off_at or now, now)
         policy = self.agreement.response
         step = first_step(policy)
+        # The SLA clock starts at receipt (see README, "Back-dated handoffs"): nobody could
+        # answer a lead before it reached the bot. How late it came is kept, against nobody.
+        late = arrived_late(handed_off_at, now, policy.first_touch_within)
         values = {
             "external_id": data.external_id,
             "name": data.name,
@@ -103,12 +111,10 @@ class Handoffs:
             "via": via,
             "handed_off_by": by,
             "handed_off_at": handed_off_at,
-            "respond_by": respond_by(self.business, policy, handed_off_at),
+            "respond_by": respond_by(self.business, policy, now),
             "next_step": step,
             "next_step_due_at": (
-                None
-                if step is None
-                else step_due(self.business, handed_off_at, policy.escalation[step])
+                None if step is None else step_due(self.business, now, policy.escalation[step])
             ),
             "status": UNCLAIMED,
             "announce_channel": self.agreement.slack.handoff_channel,
@@ -120,10 +126,28 @@ class Handoffs:
         lead_id = repo.insert_lead(session, values)
         repo.insert_handoff(session, data.external_id, lead_id, now, attached=False)
         repo.add_event(session, lead_id, "handoff", handed_off_at, by, via=via)
+        if late is not None:
+            seconds = int(late.total_seconds())
+            repo.add_event(session, lead_id, "arrived_late", now, None, late_seconds=seconds)
         enqueue(
             session, kind="announce", channel=values["announce_channel"], lead_id=lead_id, now=now
         )
+        if late is not None:
+            gather = LATE_NOTE_GATHER if via == "import" else timedelta(0)
+            self._tell_managers_late(session, lead_id, now + gather)
         return HandoffResult(LeadView.from_values(lead_id, values), "created")
+
+    def _tell_managers_late(self, session: Session, lead_id: int, due: datetime) -> None:
+        """Owe each manager a note of the late arrival; the outbox joins a burst into one."""
+        for manager in self.agreement.slack.managers:
+            # No lead_id on the row: the lead's own messages must not wait for this note.
+            enqueue(
+                session,
+                kind="late_note",
+                channel=manager,
+                now=due,
+                payload={"lead": lead_id},
+            )
 
     def _attach(
         self, session: Session, lead: Lead, data: HandoffIn, now: datetime

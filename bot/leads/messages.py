@@ -22,6 +22,7 @@ from bot.ui.blocks import (
 from bot.ui.catalogue import Catalogue
 from bot.ui.formatting import elapsed, local_time
 from bot.ui.lead_view import LeadView
+from sla_rules.escalation import arrived_late
 from sla_rules.leads import LATE_ANNOUNCEMENT
 
 # The DM sent on claim answers the response SLA's first touch.
@@ -64,7 +65,23 @@ class LeadMessages:
         )
 
     def _respond_by(self, lead: LeadView) -> str:
-        return local_time(lead.respond_by, self.zone, lead.handed_off_at)
+        return local_time(lead.respond_by, self.zone, lead.clock_start)
+
+    def _arrived_late(self, lead: LeadView) -> str | None:
+        """The line saying a back-dated lead came late, or None when it came in time."""
+        if arrived_late(lead.handed_off_at, lead.created_at, self.sla) is None:
+            return None
+        return self.cat.t("lead.arrived_late", late=elapsed(lead.late_by))
+
+    def late_arrivals(self, leads: Sequence[LeadView]) -> Reply:
+        """One note to a manager for a burst of leads that reached the bot already late."""
+        cat = self.cat
+        shown = [lead.shown() for lead in leads]
+        longest = max(lead.late_by for lead in shown)
+        title = cat.plural("lead.late_note", len(shown), late=elapsed(longest))
+        names = ", ".join(f"*{lead.short_id}* {lead.name}" for lead in shown)
+        text = truncate(f"{title}\n{names}", 3000)
+        return Reply(text=truncate(title, 3000), blocks=[section(text)])
 
     def announcement(self, lead: LeadView) -> Reply:
         """The handoff channel's message for one lead, with Claim while nobody owns it."""
@@ -82,6 +99,9 @@ class LeadMessages:
             lines.append(cat.t("lead.source", source=lead.source))
         if lead.reason:
             lines.append(cat.t("lead.reason", reason=lead.reason))
+        late = self._arrived_late(lead)
+        if late is not None:
+            lines.append(late)
         lines.append(cat.t("lead.respond_by", time=self._respond_by(lead), zone=self.zone.key))
         if lead.breached_at is not None and lead.first_touch_at is None:
             lines.append(cat.t("lead.breached", time=self._respond_by(lead)))

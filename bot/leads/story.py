@@ -107,6 +107,9 @@ class LeadStories:
                 str(detail.get("touch_kind")), str(detail.get("outcome")), detail.get("reason")
             )
             return cat.t("story.touch", time=when, user=event.actor, touch=touch)
+        if event.kind == "arrived_late":
+            late = elapsed(timedelta(seconds=int(detail.get("late_seconds", 0))))
+            return cat.t("story.arrived_late", time=when, late=late)
         if event.kind == "escalation":
             return cat.t(f"story.escalation_{detail.get('step', 'owner')}", time=when)
         if event.kind == "released":
@@ -117,7 +120,9 @@ class LeadStories:
         if event.kind in ("paused", "resumed", "skip", "snooze", "closed"):
             until = detail.get("until")
             until_text = local_time(datetime.fromisoformat(until), self.zone, now) if until else ""
-            if event.kind == "paused" and until_text:
+            if event.kind == "paused" and detail.get("through"):
+                until_text = cat.t("story.through", date=detail["through"])
+            elif event.kind == "paused" and until_text:  # written before "through" was kept
                 until_text = cat.t("story.until", time=until_text)
             status = detail.get("status")
             return cat.t(

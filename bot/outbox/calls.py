@@ -88,6 +88,15 @@ def build_call(
             list(group),
             announces=[v.id for v in views],
         )
+    if first.kind == "late_note":
+        late = [repo.lead_by_id(session, m.payload.get("lead")) for m in group]
+        late_views = [LeadView.of(row) for row in late if row is not None]
+        if not late_views:
+            return None
+        note = messages.late_arrivals(late_views)
+        return SlackCall(
+            "chat.postMessage", {"channel": first.channel, **note.payload()}, list(group)
+        )
     if first.kind == "update_announcement":
         return _update_call(session, group, lead, messages)
     if first.kind == "chart":

@@ -29,6 +29,8 @@ PACE_SECONDS = 1.1
 MIN_PASS_GAP_SECONDS = 0.02
 # Channels delivered at once; each thread mostly waits on Slack, so a few are plenty.
 SEND_THREADS = 8
+# Kinds whose rows for one channel go as one message, and how many rows it holds at most.
+DIGESTS = {"announce": DIGEST_MAX_LEADS, "late_note": 200}
 
 
 def pace_key(message: Pending | box.DueRow) -> str:
@@ -202,11 +204,11 @@ class OutboxWorker:
                 if group is None:
                     groups[key] = [row]
                 elif (
-                    row.kind == "announce"
-                    and group[0].kind == "announce"
-                    and (len(group) < DIGEST_MAX_LEADS)
+                    row.kind in DIGESTS
+                    and group[0].kind == row.kind
+                    and (len(group) < DIGESTS[row.kind])
                 ):
-                    group.append(row)  # a burst of handoffs becomes one digest
+                    group.append(row)  # a burst of handoffs (or late arrivals) becomes one
             closed = box.closed_slots(session, list(groups), now)
         open_groups = {key: group for key, group in groups.items() if key not in closed}
         # Everything due waits for a channel's next slot: no need to look again before then.

@@ -57,6 +57,7 @@ class LeadView:
     cadence_due_at: datetime | None
     closed_at: datetime | None
     close_reason: str | None
+    created_at: datetime
 
     @property
     def short_id(self) -> str:
@@ -64,9 +65,19 @@ class LeadView:
         return short_id(self.id)
 
     @property
+    def clock_start(self) -> datetime:
+        """When the lead's SLA clock started: its receipt (a back-dated lead's is later)."""
+        return self.created_at
+
+    @property
+    def late_by(self) -> timedelta:
+        """How long after its handoff the lead reached the bot."""
+        return max(self.created_at - self.handed_off_at, timedelta(0))
+
+    @property
     def time_to_claim(self) -> timedelta | None:
-        """How long the lead waited for an owner."""
-        return None if self.claimed_at is None else self.claimed_at - self.handed_off_at
+        """How long the lead waited for an owner, from the start of its SLA clock."""
+        return None if self.claimed_at is None else self.claimed_at - self.clock_start
 
     @classmethod
     def from_values(cls, lead_id: int, values: dict[str, Any]) -> LeadView:

@@ -42,7 +42,9 @@ def test_a_new_handoff_answers_201_with_id_status_and_deadline(bot: LocalBot) ->
     assert status == 201
     assert answer["id"] == "L-1"
     assert answer["status"] == "unclaimed"
-    assert answer["respond_by"] == "2026-11-20T10:05:00-06:00"
+    assert answer["handed_off_at"] == "2026-11-20T10:00:00-06:00"
+    # Received days after its handoff: the SLA clock starts at receipt, so it is still ahead.
+    assert datetime.fromisoformat(answer["respond_by"]) > datetime.now(UTC)
     assert datetime.fromisoformat(answer["respond_by"]).utcoffset() is not None
 
 
@@ -56,7 +58,7 @@ def test_the_announcement_shows_the_lead_but_never_its_contact_details(bot: Loca
         "Óptica Sur",
         "webinar",
         "score 72",
-        "10:05",
+        "after its handoff: its SLA clock starts now",
         "America/Mexico_City",
         "[Claim]",
     ):

@@ -12,7 +12,7 @@ from bot.leads.handoff_input import HandoffIn
 from bot.runtime.clock import utc_now
 from sla_rules.agreement import load_agreement
 from storage.engine import make_engine
-from storage.models import Lead, LeadEvent, OutboxMessage
+from storage.models import Lead, LeadEvent, NotificationLedger, OutboxMessage
 from storage.unit_of_work import Database
 from tests.helpers import run_together
 from tests.paths import EXAMPLES
@@ -237,3 +237,106 @@ def test_a_restart_does_not_repeat_a_nudge(database_url: str, database: Database
     assert nudge(restarted, 25, "12:02") == 1  # the first reminder, once
     assert nudge(restarted, 25, "12:03") == 0
     again.dispose()
+
+
+def test_a_breach_that_releases_an_away_owners_lead_is_told_in_order(cases, database) -> None:
+    # The owner is away, so the breach releases the lead: nobody is asked to "call now", and
+    # the timeline tells the breach and then the release it caused.
+    with freeze_time(mx(25, "10:00")):
+        lead = cases.handoffs.hand_off(HandoffIn(external_id="b", name="B"), via="api").lead.id
+        cases.claims.claim(lead, "U0REP3")
+        cases.away.go_away("U0REP3", "")
+    with freeze_time(mx(25, "10:05")):
+        cases.sweeper.tick()
+    with database.reading() as session:
+        notes = session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.kind == "thread", OutboxMessage.lead_id == lead)
+            .order_by(OutboxMessage.id)
+        ).all()
+        kinds = session.scalars(
+            select(LeadEvent.kind)
+            .where(LeadEvent.lead_id == lead)
+            .order_by(LeadEvent.at, LeadEvent.id)
+        ).all()
+    texts = [note.payload["text"] for note in notes]
+    assert not any("call now" in text for text in texts), texts
+    assert "<@U0REP3> is away" in texts[-2], texts
+    assert "released" in texts[-1], texts
+    assert kinds.index("escalation") < kinds.index("released"), kinds
+
+
+def test_one_paused_line_per_absence_in_the_replys_words(cases, database) -> None:
+    lead = started_lead(cases)
+    with freeze_time(mx(25, "10:02")):
+        reply = cases.away.go_away("U0REP1", "until 2026-11-26")
+    assert "through 2026-11-26" in reply.text
+    assert nudge(cases, 25, "10:03") == 0
+    assert nudge(cases, 25, "12:00") == 0
+    with freeze_time(mx(25, "12:01")):
+        story = cases.stories.story(f"L-{lead}").text
+    paused = [line for line in story.splitlines() if "paused" in line]
+    assert len(paused) == 1, story
+    assert paused[0].endswith("<@U0REP1> is away through 2026-11-26"), paused
+
+
+def test_a_pause_seen_first_by_the_tick_is_worded_the_same(cases, database) -> None:
+    lead = started_lead(cases)
+    with freeze_time(mx(25, "10:02")):
+        cases.away.go_away("U0REP1", "until 2026-11-26")
+    with database.unit_of_work() as session:  # as if the lead became theirs while away
+        session.execute(
+            LeadEvent.__table__.delete().where(
+                LeadEvent.lead_id == lead, LeadEvent.kind == "paused"
+            )
+        )
+        session.execute(NotificationLedger.__table__.delete())
+    assert nudge(cases, 25, "10:03") == 0
+    assert nudge(cases, 25, "12:00") == 0
+    with freeze_time(mx(25, "12:01")):
+        story = cases.stories.story(f"L-{lead}").text
+    paused = [line for line in story.splitlines() if "paused" in line]
+    assert len(paused) == 1, story
+    assert paused[0].endswith("<@U0REP1> is away through 2026-11-26"), paused
+
+
+def test_a_snooze_after_a_nudge_lands_on_the_time_chosen(cases, database) -> None:
+    from datetime import datetime
+
+    from bot.cadence.answers import TouchAnswers
+
+    lead = started_lead(cases)
+    assert nudge(cases, 25, "10:03") == 1  # touch 2 nudged: the reminders have begun
+    chosen = datetime.fromisoformat("2026-11-27T11:30:00-06:00")
+    with freeze_time(mx(25, "10:06")):
+        result = cases.cadence.snooze(lead, 2, "U0REP1", chosen)
+        mine = my_leads(cases, database).mine("U0REP1").text
+    reply = TouchAnswers(cases.messages.touches).step(result, "snooze", 2, "9-18")
+    assert reply == "Touch 2 on *L-1* snoozed until 2026-11-27 11:30.", reply
+    assert "touch 2 of 12 (an email), due 2026-11-27 11:30" in mine, mine
+    assert lead_row(database, lead).cadence_due_at == chosen
+    assert nudge(cases, 27, "11:29") == 0
+    assert nudge(cases, 27, "11:30") == 1
+
+
+def my_leads(cases: UseCases, database: Database):
+    from bot.cadence.mine import MyLeads
+
+    return MyLeads(database, AGREEMENT, cases.catalogue, utc_now, cases.nudger.keeper)
+
+
+def test_mine_shows_the_touchs_due_time_not_the_next_reminder(cases, database) -> None:
+    lead = started_lead(cases)
+    assert nudge(cases, 25, "10:03") == 1  # the next reminder is now due hours later
+    with freeze_time(mx(25, "10:30")):
+        mine = my_leads(cases, database).mine("U0REP1").text
+    assert "touch 2 of 12 (an email), overdue since 10:02" in mine, mine
+    with freeze_time(mx(25, "10:31")):
+        cases.away.go_away("U0REP1", "until 2026-11-26")
+    assert nudge(cases, 25, "10:32") == 0  # paused: the reminder waits for the return
+    with freeze_time(mx(25, "10:33")):
+        mine = my_leads(cases, database).mine("U0REP1").text
+    assert "touch 2 of 12 (an email), overdue since 10:02" in mine, mine
+    assert "2026-11-27 00:00" not in mine
+    assert "You are away through 2026-11-26" in mine, mine
+    assert lead_row(database, lead).cadence_step == 2

@@ -117,11 +117,11 @@ def test_the_command_exits_2_when_the_database_stops_answering_midway(
     real = Handoffs.hand_off
     calls: list[int] = []
 
-    def flaky(self: Handoffs, data: HandoffIn, via: str, by: str | None = None):
+    def flaky(self: Handoffs, data: HandoffIn, via: str, by: str | None = None, now=None):
         calls.append(1)
         if len(calls) == 2:
             raise OperationalError("INSERT", {}, Exception("server closed the connection"))
-        return real(self, data, via, by)  # type: ignore[arg-type]
+        return real(self, data, via, by, now)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Handoffs, "hand_off", flaky)
     assert main(["import", str(write(tmp_path, GOOD))]) == 2

@@ -1,8 +1,8 @@
 """No single lead stops the tick: a poisonous row fails alone, is counted, then set aside.
 
-The poisonous lead carries handed_off_at = 0001-01-01 (a .NET CRM's "no date"), written
-straight into the database as an older bot would have stored it; the business-clock maths on
-it overflows. Both databases, the real use cases, a frozen clock.
+The poisonous lead carries handed_off_at and created_at = 0001-01-01 (a .NET CRM's "no
+date"), written straight into the database as an older bot would have stored it; the
+business-clock maths on it overflows. Both databases, the real use cases, a frozen clock.
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ def cases(database: Database) -> UseCases:
 
 def poison(database: Database, *, owner: str | None = None, **fields: object) -> int:
     """A lead whose every date maths overflows, due for the ladder (and the cadence if owned)."""
-    now = datetime(2026, 11, 25, 16, 0, tzinfo=UTC)
     with database.unit_of_work() as session:
         values: dict[str, object] = {
             "name": "Poison Pill",
@@ -44,7 +43,8 @@ def poison(database: Database, *, owner: str | None = None, **fields: object) ->
             "owner_id": owner,
             "announce_channel": "C0HANDOFF",
             "in_digest": False,
-            "created_at": now,
+            # The lead's clocks start at receipt: a row written with "no date" there too.
+            "created_at": NO_DATE,
             "next_step": 0,
             "next_step_due_at": NO_DATE + timedelta(minutes=2),
             "cadence_nudges": 0,
