@@ -48,6 +48,11 @@ class SpeedFigures:
         """Leads with no touch logged yet."""
         return self.handoffs - self.touched
 
+    @property
+    def decided(self) -> int:
+        """Leads the SLA has judged (touched, or past their deadline): within plus breaches."""
+        return self.within_sla + self.breaches
+
 
 @dataclass(frozen=True)
 class DepthFigures:
@@ -78,6 +83,19 @@ class DepthFigures:
 def in_period(start: datetime, end: datetime) -> tuple[ColumnElement[bool], ...]:
     """Leads handed off in [start, end)."""
     return (Lead.handed_off_at >= start, Lead.handed_off_at < end)
+
+
+def within_sla() -> ColumnElement[bool]:
+    """SQL twin of sla_rules.response.within_sla: first touched by respond_by."""
+    return and_(Lead.first_touch_at.is_not(None), Lead.first_touch_at <= Lead.respond_by)
+
+
+def breached(now: datetime) -> ColumnElement[bool]:
+    """SQL twin of sla_rules.response.breached: touched after respond_by, or untouched past it."""
+    return or_(
+        and_(Lead.first_touch_at.is_not(None), Lead.first_touch_at > Lead.respond_by),
+        and_(Lead.first_touch_at.is_(None), Lead.respond_by < now),
+    )
 
 
 def _count_when(condition: ColumnElement[bool]) -> ColumnElement[int]:
@@ -138,8 +156,14 @@ def percentiles(
 _SPEED_FIELDS = ("handoffs", "claimed", "touched", "within_sla", "breaches")
 
 
-def speed(session: Session, start: datetime, end: datetime) -> dict[Dimension, list[SpeedFigures]]:
-    """Speed figures of the leads handed off in [start, end): overall, per owner, per source."""
+def speed(
+    session: Session, start: datetime, end: datetime, now: datetime
+) -> dict[Dimension, list[SpeedFigures]]:
+    """Speed figures of the leads handed off in [start, end) as of now: overall, owner, source.
+
+    Breaches follow the SLA (sla_rules/response.py), not the ladder: `breached_at` only says
+    that a channel step posted one, which a ladder without that step never does.
+    """
     where = in_period(start, end)
     counts = (
         select(
@@ -149,8 +173,8 @@ def speed(session: Session, start: datetime, end: datetime) -> dict[Dimension, l
             # Ever claimed: a release clears claimed_at but keeps the claim's speed.
             func.count(Lead.claim_business_seconds).label("claimed"),
             func.count(Lead.first_touch_at).label("touched"),
-            _count_when(Lead.first_touch_at <= Lead.respond_by).label("within_sla"),
-            func.count(Lead.breached_at).label("breaches"),
+            _count_when(within_sla()).label("within_sla"),
+            _count_when(breached(now)).label("breaches"),
         )
         .where(*where)
         .group_by(Lead.owner_id, Lead.source)

@@ -85,9 +85,9 @@ class Reports:
     # --- Figures --------------------------------------------------------------------------------
 
     def speed(self, period: Period) -> SpeedReport:
-        """Speed figures of the leads handed off in the period."""
+        """Speed figures of the leads handed off in the period, breaches as of now."""
         with self.database.reading() as session:
-            found = store.speed(session, period.start, period.end)
+            found = store.speed(session, period.start, period.end, self.clock())
         if not found["overall"]:
             return SpeedReport(period, _NO_SPEED, (), ())
         owners, sources = (_biggest_first(found[d], _handoffs) for d in ("owner", "source"))
@@ -181,7 +181,8 @@ class Reports:
             "never": number(figures.never_touched),
             "within": number(figures.within_sla),
             "breaches": number(figures.breaches),
-            "share": self._percent(figures.within_sla, figures.touched),
+            "decided": number(figures.decided),
+            "share": self._percent(figures.within_sla, figures.decided),
             "median": self._duration(figures.median_first_touch),
             "p90": self._duration(figures.p90_first_touch),
             "claim": self._duration(figures.median_claim),

@@ -67,8 +67,8 @@ def test_speed_this_month_and_a_named_month(reports: Reports) -> None:
         ("U0REP3", 1, 120, 120),
         (None, 1, None, None),
     ]
-    # Late but never ticked: outside the SLA, yet no breach was recorded.
-    assert october.overall == SpeedFigures(None, 1, 1, 1, 0, 0, 420, 420, 60)
+    # Late but never ticked: the ladder posted nothing, and it is a breach all the same.
+    assert october.overall == SpeedFigures(None, 1, 1, 1, 0, 1, 420, 420, 60)
 
 
 def test_depth_this_week_overall_by_rep_and_by_source(reports: Reports) -> None:

@@ -29,7 +29,7 @@ def test_the_speed_command_in_english(reports: Reports) -> None:
         "Handed off: 6 · claimed: 5 · touched: 5 · never touched: 1",
         "Time to first touch: median 3m · p90 10m",
         "Time to claim: median 1m",
-        "First touch within the SLA (5m): 80% of the touched leads (4 of 5)",
+        "First touch within the SLA (5m): 67% of the leads touched or past their deadline (4 of 6)",
         "SLA breaches: 2",
         "",
         "*By rep*",
@@ -39,7 +39,7 @@ def test_the_speed_command_in_english(reports: Reports) -> None:
         " · breaches: 0",
         "• <@U0REP3>: handed off: 1 · first touch: median 2m, p90 2m · within the SLA: 100%"
         " · breaches: 0",
-        "• not claimed: handed off: 1 · first touch: median —, p90 — · within the SLA: —"
+        "• not claimed: handed off: 1 · first touch: median —, p90 — · within the SLA: 0%"
         " · breaches: 1",
         "",
         "*By source*",
@@ -47,7 +47,7 @@ def test_the_speed_command_in_english(reports: Reports) -> None:
         " · breaches: 1",
         "• ebook: handed off: 2 · first touch: median 1m, p90 4m 30s · within the SLA: 100%"
         " · breaches: 0",
-        "• no source: handed off: 1 · first touch: median —, p90 — · within the SLA: —"
+        "• no source: handed off: 1 · first touch: median —, p90 — · within the SLA: 0%"
         " · breaches: 1",
     ]
     assert reply.blocks[-1]["elements"][0]["text"] == (
@@ -81,7 +81,8 @@ def test_compact_lines_for_the_standup(reports: Reports) -> None:
         depth = reports.depth_lines(reports.depth(period("week")), compact=True)
     assert speed == [
         "Handed off: 6 · first touch: median 3m, p90 10m",
-        "Within the SLA (5m): 80% · breaches: 2",
+        # The ignored lead is past its deadline untouched: a breach, and in the share's base.
+        "Within the SLA (5m): 67% · breaches: 2",
         "By rep: <@U0REP1> 3m (50% in time) · <@U0REP2> 1m (100% in time)"
         " · <@U0REP3> 2m (100% in time)",
     ]
