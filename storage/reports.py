@@ -1,4 +1,5 @@
-"""Report queries: speed and depth of the follow-up of the leads handed off in [start, end).
+"""Report queries: speed and depth of the follow-up of the leads handed off in [start, end),
+and the open leads as of now, whatever month they came in.
 
 The database does the counting. One GROUP BY owner, source query per report gives the figures
 that add up, so the overall, per-owner and per-source totals are sums of its few rows. The
@@ -69,7 +70,6 @@ class DepthFigures:
     won: int
     disqualified: int
     not_reached: int
-    stale: int
 
     def average_touches(self) -> float | None:
         """Touches per lead; None without leads."""
@@ -217,7 +217,6 @@ _DEPTH_FIELDS = (
     "won",
     "disqualified",
     "not_reached",
-    "stale",
 )
 
 
@@ -228,20 +227,16 @@ def depth(
     *,
     kinds: Sequence[str],
     planned: int,
-    stale_before: datetime,
-    stale_touches: int,
 ) -> dict[Dimension, list[DepthFigures]]:
     """Depth figures of the leads handed off in [start, end): overall, per owner, per source.
 
-    Touches are counted by each of `kinds`. A lead is stale when it is still open, was handed
-    off before `stale_before` and has fewer than `stale_touches` touches.
+    Touches are counted by each of `kinds`.
     """
     per_lead = (
         select(
             Lead.owner_id,
             Lead.source,
             Lead.status,
-            Lead.handed_off_at,
             func.count(Touch.id).label("touches"),
             *(_count_when(Touch.kind == kind).label(f"kind_{n}") for n, kind in enumerate(kinds)),
         )
@@ -252,11 +247,6 @@ def depth(
         .subquery()
     )
     lead = per_lead.c
-    stale = and_(
-        lead.status.in_(OPEN_STATUSES),
-        lead.handed_off_at < stale_before,
-        lead.touches < stale_touches,
-    )
     kind_fields = [f"kind_{n}" for n in range(len(kinds))]
     totals_query = select(
         lead.owner_id.label("owner"),
@@ -268,7 +258,6 @@ def depth(
         _count_when(lead.status == WON).label("won"),
         _count_when(lead.status == DISQUALIFIED).label("disqualified"),
         _count_when(lead.status == NOT_REACHED).label("not_reached"),
-        _count_when(stale).label("stale"),
         *(func.sum(lead[name]).label(name) for name in kind_fields),
     ).group_by(lead.owner_id, lead.source)
     totals = _rollup(session.execute(totals_query).all(), [*_DEPTH_FIELDS, *kind_fields])
@@ -282,3 +271,52 @@ def depth(
             by_kind = tuple((kind, count) for kind, count in counted if count)
             figures[dimension].append(DepthFigures(group, by_kind=by_kind, **values))
     return figures
+
+
+@dataclass(frozen=True)
+class OpenFigures:
+    """The open leads of one group as of now, whatever month they were handed off in."""
+
+    group: str | None
+    open: int
+    untouched: int
+    stale: int
+
+
+_OPEN_FIELDS = ("open", "untouched", "stale")
+
+
+def open_leads(
+    session: Session, *, stale_before: datetime, stale_touches: int
+) -> dict[Dimension, list[OpenFigures]]:
+    """Every open lead as of now: overall, per owner, per source; neglect knows no month.
+
+    A lead is stale when it was handed off before `stale_before` and has fewer than
+    `stale_touches` touches; untouched when it has none.
+    """
+    per_lead = (
+        select(
+            Lead.owner_id,
+            Lead.source,
+            Lead.handed_off_at,
+            func.count(Touch.id).label("touches"),
+        )
+        .outerjoin(Touch, Touch.lead_id == Lead.id)
+        .where(Lead.status.in_(OPEN_STATUSES))
+        .group_by(Lead.id)
+        .subquery()
+    )
+    lead = per_lead.c
+    stale = and_(lead.handed_off_at < stale_before, lead.touches < stale_touches)
+    query = select(
+        lead.owner_id.label("owner"),
+        lead.source.label("source"),
+        func.count().label("open"),
+        _count_when(lead.touches == 0).label("untouched"),
+        _count_when(stale).label("stale"),
+    ).group_by(lead.owner_id, lead.source)
+    totals = _rollup(session.execute(query).all(), _OPEN_FIELDS)
+    return {
+        dimension: [OpenFigures(group, **values) for group, values in totals[dimension].items()]
+        for dimension in DIMENSIONS
+    }

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, datetime
+from collections import Counter
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.local.demo.goals import STANDUP, goals_demo
 from bot.local.demo.kit import ENGLISH_EXAMPLE, Transcript
+from sla_rules.leads import OPEN_STATUSES
 from sla_rules.response import breached, decided, within_sla
 from storage.engine import make_engine
-from storage.models import Lead
+from storage.models import Lead, Touch
 from storage.unit_of_work import Database
 
 ZONE = STANDUP.tzinfo
@@ -36,7 +38,7 @@ def sla_counts(leads: list[Lead], now: datetime) -> tuple[int, int, int]:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, list[Lead]]:
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, list[Lead], dict[int, int]]:
     """The goals part of `sla-bot demo`, printed, and the leads it left in its database."""
     path = Path(tmp_path_factory.mktemp("demo")) / "demo.db"
     out = io.StringIO()
@@ -44,17 +46,20 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, list[Lead]]:
     database = Database(make_engine(f"sqlite:///{path}"))
     with database.reading() as session:
         leads = list(session.query(Lead))
+        touches = Counter(touch.lead_id for touch in session.query(Touch))
         session.expunge_all()
     database.dispose()
-    return out.getvalue(), leads
+    return out.getvalue(), leads, touches
 
 
 def local_day(lead: Lead) -> date:
     return lead.handed_off_at.astimezone(ZONE).date()
 
 
-def test_the_standup_speed_figures_are_a_recount(demo: tuple[str, list[Lead]]) -> None:
-    text, leads = demo
+def test_the_standup_speed_figures_are_a_recount(
+    demo: tuple[str, list[Lead], dict[int, int]],
+) -> None:
+    text, leads, _ = demo
     day = [lead for lead in leads if local_day(lead) == SPEED_DAY]
     within, breaches, due = sla_counts(day, STANDUP)
     speed = text[text.index("Speed (") :]
@@ -65,8 +70,10 @@ def test_the_standup_speed_figures_are_a_recount(demo: tuple[str, list[Lead]]) -
     assert breaches > 0
 
 
-def test_the_month_report_speed_figures_are_a_recount(demo: tuple[str, list[Lead]]) -> None:
-    text, leads = demo
+def test_the_month_report_speed_figures_are_a_recount(
+    demo: tuple[str, list[Lead], dict[int, int]],
+) -> None:
+    text, leads, _ = demo
     report = text[text.index("Speed to lead · this month") :]
     month = [lead for lead in leads if local_day(lead).month == 11]
     within, breaches, due = sla_counts(month, STANDUP)
@@ -74,3 +81,19 @@ def test_the_month_report_speed_figures_are_a_recount(demo: tuple[str, list[Lead
     assert shown.groups() == (percent(within, due), str(within), str(due))
     assert re.search(r"SLA breaches: (\d+)", report).group(1) == str(breaches)
     assert within + breaches == len(month)  # every simulated lead was touched
+
+
+def test_the_standup_open_leads_are_a_recount(
+    demo: tuple[str, list[Lead], dict[int, int]],
+) -> None:
+    text, leads, touches = demo
+    still_open = [lead for lead in leads if lead.status in OPEN_STATUSES]
+    old = STANDUP - timedelta(days=14)
+    stale = [lead for lead in still_open if lead.handed_off_at < old and touches[lead.id] < 5]
+    untouched = [lead for lead in still_open if not touches[lead.id]]
+    shown = re.search(
+        r"As of now, open leads from any month: (\d+), not reached yet · never touched: (\d+)"
+        r" · under 5 touches after 14 days: (\d+)",
+        text[text.index("Depth (") :],
+    )
+    assert shown.groups() == (str(len(still_open)), str(len(untouched)), str(len(stale)))
