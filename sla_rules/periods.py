@@ -7,9 +7,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from sla_rules.progress import BusinessCalendar
 from sla_rules.text import normalize
 
 _ONE_DAY = timedelta(days=1)
+# A calendar closed this long in a row has no business day to look back to.
+_LOOK_BACK_DAYS = 366
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 # Every word a user may type, English or Spanish, mapped to the period it names.
 _WORDS = {
@@ -54,6 +57,21 @@ def _days(first: date, after_last: date, zone: ZoneInfo, key: str) -> Period:
 def yesterday(today: date, zone: ZoneInfo) -> Period:
     """The whole local day before today."""
     return _days(today - _ONE_DAY, today, zone, "yesterday")
+
+
+def since_last_business_day(today: date, zone: ZoneInfo, calendar: BusinessCalendar) -> Period:
+    """From the start of the business day before today up to today: the standup's span.
+
+    Friday's standup covers Thursday; Monday's covers Friday and the weekend; the day after a
+    holiday covers the business day before it and the holiday. Leads handed off on days off
+    belong to the span that ends at the next business day, so no standup leaves them out.
+    """
+    day = today - _ONE_DAY
+    for _ in range(_LOOK_BACK_DAYS):
+        if calendar.is_business_day(day):
+            return _days(day, today, zone, "last_business_day")
+        day -= _ONE_DAY
+    return yesterday(today, zone)
 
 
 def _named_month(year: int, month: int, zone: ZoneInfo) -> Period | None:

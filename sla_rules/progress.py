@@ -46,7 +46,7 @@ def month_bounds(day: date) -> tuple[date, date]:
     return day.replace(day=1), day.replace(day=length)
 
 
-def _prorated(target: int, elapsed: int, in_month: int) -> Fraction:
+def _prorated(target: int, elapsed: int | Fraction, in_month: int) -> Fraction:
     """The share of the target due after `elapsed` of the month's business days, exactly."""
     # A month with no business day at all has no pace to keep: nothing is ever due.
     if in_month == 0:
@@ -125,17 +125,17 @@ class Progress:
     actual: float
     """The count so far this month."""
     expected: float
-    """The target pro-rated by business days: elapsed (today included) / all in the month."""
+    """The target pro-rated by business days over (today's share of its hours) / all."""
     pace: float | None
     """actual / expected in percent; None while nothing is expected yet."""
     band: Band
     """on_track at a pace >= 99 (or no pace yet), behind at >= 81, at_risk below."""
     forecast: float
-    """The month-end count if the pace per elapsed business day holds; actual before day one."""
+    """The month-end count if the pace per business day over holds; actual before any."""
     remaining: float
     """What is still missing to reach the target; 0 once it is met."""
     business_days_left: int
-    """Business days after today up to the month's end."""
+    """Business days after today up to the month's end, and today until its hours are over."""
     needed_per_day: float | None
     """remaining / business_days_left; 0 once the target is met, else None with no days left."""
     percent_of_target: float
@@ -147,23 +147,38 @@ class Progress:
 
 
 def progress(
-    metric: str, target: int, actual: float, today: date, clock: BusinessCalendar
+    metric: str,
+    target: int,
+    actual: float,
+    today: date,
+    clock: BusinessCalendar,
+    today_done: Fraction = Fraction(1),
 ) -> Progress:
-    """A goal's progress on `today`, counting today as an elapsed business day if it is one."""
+    """A goal's progress on `today`, with `today_done` of today's business hours gone.
+
+    The pace counts the business days before today and the share of today already past: at
+    a 09:00 standup (today_done 0) today is still ahead, at the close (1) it is a whole day.
+    """
     if target <= 0:
         raise ValueError(f"target must be greater than zero, got {target}")
     # Written as a negated comparison so NaN is refused too.
     if not actual >= 0:
         raise ValueError(f"actual must be zero or more, got {actual}")
+    if not 0 <= today_done <= 1:
+        raise ValueError(f"today_done must be within [0, 1], got {today_done}")
     first, last = month_bounds(today)
     in_month = business_days(clock, first, last)
     elapsed = business_days(clock, first, today)
-    days_left = business_days(clock, today + _ONE_DAY, last)
+    open_today = clock.is_business_day(today)
+    # Business days over so far, exactly: the ones before today and what is gone of today.
+    gone = Fraction(elapsed - open_today) + (Fraction(today_done) if open_today else 0)
+    # Today is still a day to work in until its hours are over.
+    days_left = business_days(clock, today + _ONE_DAY, last) + (open_today and today_done < 1)
     exact_actual = Fraction(actual)
-    expected = _prorated(target, elapsed, in_month)
+    expected = _prorated(target, gone, in_month)
     # Exact fractions so the band borders hold: 99% of the pace is on track, never 98.9999...
     pace = exact_actual * 100 / expected if expected else None
-    forecast = exact_actual * in_month / elapsed if elapsed else exact_actual
+    forecast = exact_actual * in_month / gone if gone else exact_actual
     remaining = max(target - exact_actual, Fraction(0))
     needed: float | None
     if remaining == 0:

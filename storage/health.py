@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from storage.models import Lead, OutboxMessage
 from storage.outbox import DEAD, PENDING
+from storage.reports import breached
 
 
 @dataclass(frozen=True)
@@ -72,9 +73,6 @@ def dead_lettered_by_kind(session: Session) -> dict[str, int]:
     )
 
 
-def count_breached_leads(session: Session) -> int:
-    """Leads whose first touch came (or is still) after the response deadline."""
-    return (
-        session.scalar(select(func.count()).select_from(Lead).where(Lead.breached_at.is_not(None)))
-        or 0
-    )
+def count_breached_leads(session: Session, now: datetime) -> int:
+    """Leads whose first touch came (or is still) after the response deadline, as of now."""
+    return session.scalar(select(func.count()).select_from(Lead).where(breached(now))) or 0

@@ -1,4 +1,5 @@
-"""Report queries: speed and depth of the follow-up of the leads handed off in [start, end).
+"""Report queries: speed and depth of the follow-up of the leads handed off in [start, end),
+and the open leads as of now, whatever month they came in.
 
 The database does the counting. One GROUP BY owner, source query per report gives the figures
 that add up, so the overall, per-owner and per-source totals are sums of its few rows. The
@@ -48,6 +49,11 @@ class SpeedFigures:
         """Leads with no touch logged yet."""
         return self.handoffs - self.touched
 
+    @property
+    def decided(self) -> int:
+        """Leads the SLA has judged (touched, or past their deadline): within plus breaches."""
+        return self.within_sla + self.breaches
+
 
 @dataclass(frozen=True)
 class DepthFigures:
@@ -64,7 +70,6 @@ class DepthFigures:
     won: int
     disqualified: int
     not_reached: int
-    stale: int
 
     def average_touches(self) -> float | None:
         """Touches per lead; None without leads."""
@@ -78,6 +83,19 @@ class DepthFigures:
 def in_period(start: datetime, end: datetime) -> tuple[ColumnElement[bool], ...]:
     """Leads handed off in [start, end)."""
     return (Lead.handed_off_at >= start, Lead.handed_off_at < end)
+
+
+def within_sla() -> ColumnElement[bool]:
+    """SQL twin of sla_rules.response.within_sla: first touched by respond_by."""
+    return and_(Lead.first_touch_at.is_not(None), Lead.first_touch_at <= Lead.respond_by)
+
+
+def breached(now: datetime) -> ColumnElement[bool]:
+    """SQL twin of sla_rules.response.breached: touched after respond_by, or untouched past it."""
+    return or_(
+        and_(Lead.first_touch_at.is_not(None), Lead.first_touch_at > Lead.respond_by),
+        and_(Lead.first_touch_at.is_(None), Lead.respond_by < now),
+    )
 
 
 def _count_when(condition: ColumnElement[bool]) -> ColumnElement[int]:
@@ -138,8 +156,14 @@ def percentiles(
 _SPEED_FIELDS = ("handoffs", "claimed", "touched", "within_sla", "breaches")
 
 
-def speed(session: Session, start: datetime, end: datetime) -> dict[Dimension, list[SpeedFigures]]:
-    """Speed figures of the leads handed off in [start, end): overall, per owner, per source."""
+def speed(
+    session: Session, start: datetime, end: datetime, now: datetime
+) -> dict[Dimension, list[SpeedFigures]]:
+    """Speed figures of the leads handed off in [start, end) as of now: overall, owner, source.
+
+    Breaches follow the SLA (sla_rules/response.py), not the ladder: `breached_at` only says
+    that a channel step posted one, which a ladder without that step never does.
+    """
     where = in_period(start, end)
     counts = (
         select(
@@ -149,8 +173,8 @@ def speed(session: Session, start: datetime, end: datetime) -> dict[Dimension, l
             # Ever claimed: a release clears claimed_at but keeps the claim's speed.
             func.count(Lead.claim_business_seconds).label("claimed"),
             func.count(Lead.first_touch_at).label("touched"),
-            _count_when(Lead.first_touch_at <= Lead.respond_by).label("within_sla"),
-            func.count(Lead.breached_at).label("breaches"),
+            _count_when(within_sla()).label("within_sla"),
+            _count_when(breached(now)).label("breaches"),
         )
         .where(*where)
         .group_by(Lead.owner_id, Lead.source)
@@ -193,7 +217,6 @@ _DEPTH_FIELDS = (
     "won",
     "disqualified",
     "not_reached",
-    "stale",
 )
 
 
@@ -204,20 +227,16 @@ def depth(
     *,
     kinds: Sequence[str],
     planned: int,
-    stale_before: datetime,
-    stale_touches: int,
 ) -> dict[Dimension, list[DepthFigures]]:
     """Depth figures of the leads handed off in [start, end): overall, per owner, per source.
 
-    Touches are counted by each of `kinds`. A lead is stale when it is still open, was handed
-    off before `stale_before` and has fewer than `stale_touches` touches.
+    Touches are counted by each of `kinds`.
     """
     per_lead = (
         select(
             Lead.owner_id,
             Lead.source,
             Lead.status,
-            Lead.handed_off_at,
             func.count(Touch.id).label("touches"),
             *(_count_when(Touch.kind == kind).label(f"kind_{n}") for n, kind in enumerate(kinds)),
         )
@@ -228,11 +247,6 @@ def depth(
         .subquery()
     )
     lead = per_lead.c
-    stale = and_(
-        lead.status.in_(OPEN_STATUSES),
-        lead.handed_off_at < stale_before,
-        lead.touches < stale_touches,
-    )
     kind_fields = [f"kind_{n}" for n in range(len(kinds))]
     totals_query = select(
         lead.owner_id.label("owner"),
@@ -244,7 +258,6 @@ def depth(
         _count_when(lead.status == WON).label("won"),
         _count_when(lead.status == DISQUALIFIED).label("disqualified"),
         _count_when(lead.status == NOT_REACHED).label("not_reached"),
-        _count_when(stale).label("stale"),
         *(func.sum(lead[name]).label(name) for name in kind_fields),
     ).group_by(lead.owner_id, lead.source)
     totals = _rollup(session.execute(totals_query).all(), [*_DEPTH_FIELDS, *kind_fields])
@@ -258,3 +271,52 @@ def depth(
             by_kind = tuple((kind, count) for kind, count in counted if count)
             figures[dimension].append(DepthFigures(group, by_kind=by_kind, **values))
     return figures
+
+
+@dataclass(frozen=True)
+class OpenFigures:
+    """The open leads of one group as of now, whatever month they were handed off in."""
+
+    group: str | None
+    open: int
+    untouched: int
+    stale: int
+
+
+_OPEN_FIELDS = ("open", "untouched", "stale")
+
+
+def open_leads(
+    session: Session, *, stale_before: datetime, stale_touches: int
+) -> dict[Dimension, list[OpenFigures]]:
+    """Every open lead as of now: overall, per owner, per source; neglect knows no month.
+
+    A lead is stale when it was handed off before `stale_before` and has fewer than
+    `stale_touches` touches; untouched when it has none.
+    """
+    per_lead = (
+        select(
+            Lead.owner_id,
+            Lead.source,
+            Lead.handed_off_at,
+            func.count(Touch.id).label("touches"),
+        )
+        .outerjoin(Touch, Touch.lead_id == Lead.id)
+        .where(Lead.status.in_(OPEN_STATUSES))
+        .group_by(Lead.id)
+        .subquery()
+    )
+    lead = per_lead.c
+    stale = and_(lead.handed_off_at < stale_before, lead.touches < stale_touches)
+    query = select(
+        lead.owner_id.label("owner"),
+        lead.source.label("source"),
+        func.count().label("open"),
+        _count_when(lead.touches == 0).label("untouched"),
+        _count_when(stale).label("stale"),
+    ).group_by(lead.owner_id, lead.source)
+    totals = _rollup(session.execute(query).all(), _OPEN_FIELDS)
+    return {
+        dimension: [OpenFigures(group, **values) for group, values in totals[dimension].items()]
+        for dimension in DIMENSIONS
+    }

@@ -12,6 +12,7 @@ from bot.ui.lead_view import LeadView
 from sla_rules.agreement import Agreement
 from sla_rules.business_clock import BusinessClock
 from sla_rules.leads import OPEN_STATUSES
+from sla_rules.response import within_sla
 from storage import leads as repo
 from storage.inserts import insert_if_absent
 from storage.models import Touch
@@ -79,7 +80,7 @@ class Touches:
                 # Only a human-logged touch stops the response clock and its ladder.
                 lead.next_step = None
                 lead.next_step_due_at = None
-            within = now <= lead.respond_by if first else None
+            within = within_sla(lead.respond_by, now) if first else None
             repo.add_event(
                 session,
                 lead.id,

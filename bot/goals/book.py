@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from fractions import Fraction
 from typing import Literal
 
 from sqlalchemy.exc import DataError
@@ -22,6 +23,9 @@ from sla_rules.progress import (
 )
 from storage import goals as store
 from storage.unit_of_work import Database
+
+# Business hours are counted to the microsecond: the share of a day gone is an exact fraction.
+_TICK = timedelta(microseconds=1)
 
 Refusal = Literal[
     "unknown_metric",
@@ -75,6 +79,8 @@ class GoalBook:
         self.database = database
         self.agreement = agreement
         self.business = BusinessClock.from_agreement(agreement)
+        # The pace counts business hours whatever the response clock's mode.
+        self._hours = BusinessClock(agreement.business_hours, agreement.zone, "business_hours")
         self.clock = clock
 
     def today(self) -> date:
@@ -98,6 +104,14 @@ class GoalBook:
             return store.handoffs_between(session, start, end)
         return store.won_between(session, start, end)
 
+    def _done(self, day: date) -> Fraction:
+        """The share of the day's business hours already over now (1 for a day gone by)."""
+        start, end = self._start(day), self._start(day + timedelta(days=1))
+        hours = self._hours.elapsed(start, end)
+        if not hours:
+            return Fraction(1)
+        return Fraction(self._hours.elapsed(start, self.clock()) // _TICK, hours // _TICK)
+
     def statuses(self, today: date | None = None) -> list[GoalStatus]:
         """Every goal's progress this month, in the agreement's order."""
         today = today or self.today()
@@ -108,7 +122,11 @@ class GoalBook:
                 actual = self.count(session, metric, goal, first, today)
                 result.append(
                     GoalStatus(
-                        metric, goal, progress(metric, goal.target, actual, today, self.business)
+                        metric,
+                        goal,
+                        progress(
+                            metric, goal.target, actual, today, self.business, self._done(today)
+                        ),
                     )
                 )
         return result

@@ -16,7 +16,7 @@ from sla_rules.leads import LATE_ANNOUNCEMENT
 from sla_rules.periods import Period, parse_period
 from sla_rules.text import normalize
 from storage import reports as store
-from storage.reports import DepthFigures, SpeedFigures
+from storage.reports import DepthFigures, OpenFigures, SpeedFigures
 from storage.unit_of_work import Database
 
 # A lead still open after two weeks with fewer than five touches is being neglected.
@@ -24,7 +24,8 @@ STALE_AFTER = timedelta(days=14)
 STALE_TOUCHES = 5
 REPORT_WORDS = {"speed": "speed", "velocidad": "speed", "depth": "depth", "profundidad": "depth"}
 _NO_SPEED = SpeedFigures(None, 0, 0, 0, 0, 0, None, None, None)
-_NO_DEPTH = DepthFigures(None, 0, 0, (), 0, 0, 0, 0, 0, 0)
+_NO_DEPTH = DepthFigures(None, 0, 0, (), 0, 0, 0, 0, 0)
+_NO_OPEN = OpenFigures(None, 0, 0, 0)
 
 
 @dataclass(frozen=True)
@@ -39,16 +40,19 @@ class SpeedReport:
 
 @dataclass(frozen=True)
 class DepthReport:
-    """Depth of the follow-up over a period, against the cadence's planned touches."""
+    """Depth of the follow-up over a period, and the open leads of any month as of now."""
 
     period: Period
     planned: int
     overall: DepthFigures
     by_owner: tuple[DepthFigures, ...]
     by_source: tuple[DepthFigures, ...]
+    # Neglect is about the leads still open now: a November lead open in December counts.
+    open_now: OpenFigures = _NO_OPEN
+    stale_by_owner: tuple[OpenFigures, ...] = ()
 
 
-Figures = TypeVar("Figures", SpeedFigures, DepthFigures)
+Figures = TypeVar("Figures", SpeedFigures, DepthFigures, OpenFigures)
 
 
 def _biggest_first(groups: list[Figures], size: Callable[[Figures], int]) -> tuple[Figures, ...]:
@@ -62,6 +66,10 @@ def _handoffs(figures: SpeedFigures) -> int:
 
 def _leads(figures: DepthFigures) -> int:
     return figures.leads
+
+
+def _stale(figures: OpenFigures) -> int:
+    return figures.stale
 
 
 class Reports:
@@ -85,30 +93,31 @@ class Reports:
     # --- Figures --------------------------------------------------------------------------------
 
     def speed(self, period: Period) -> SpeedReport:
-        """Speed figures of the leads handed off in the period."""
+        """Speed figures of the leads handed off in the period, breaches as of now."""
         with self.database.reading() as session:
-            found = store.speed(session, period.start, period.end)
+            found = store.speed(session, period.start, period.end, self.clock())
         if not found["overall"]:
             return SpeedReport(period, _NO_SPEED, (), ())
         owners, sources = (_biggest_first(found[d], _handoffs) for d in ("owner", "source"))
         return SpeedReport(period, found["overall"][0], owners, sources)
 
     def depth(self, period: Period) -> DepthReport:
-        """Depth figures of the leads handed off in the period."""
+        """Depth figures of the leads handed off in the period; the open leads as of now."""
         with self.database.reading() as session:
             found = store.depth(
-                session,
-                period.start,
-                period.end,
-                kinds=TOUCH_KINDS,
-                planned=self.planned,
-                stale_before=self.clock() - STALE_AFTER,
-                stale_touches=STALE_TOUCHES,
+                session, period.start, period.end, kinds=TOUCH_KINDS, planned=self.planned
             )
+            still_open = store.open_leads(
+                session, stale_before=self.clock() - STALE_AFTER, stale_touches=STALE_TOUCHES
+            )
+        overall_open = still_open["overall"][0] if still_open["overall"] else _NO_OPEN
+        stale = tuple(f for f in _biggest_first(still_open["owner"], _stale) if f.stale and f.group)
         if not found["overall"]:
-            return DepthReport(period, self.planned, _NO_DEPTH, (), ())
+            return DepthReport(period, self.planned, _NO_DEPTH, (), (), overall_open, stale)
         owners, sources = (_biggest_first(found[d], _leads) for d in ("owner", "source"))
-        return DepthReport(period, self.planned, found["overall"][0], owners, sources)
+        return DepthReport(
+            period, self.planned, found["overall"][0], owners, sources, overall_open, stale
+        )
 
     # --- Lines ----------------------------------------------------------------------------------
 
@@ -143,15 +152,20 @@ class Reports:
     def depth_lines(self, report: DepthReport, compact: bool = False) -> list[str]:
         """The depth report as lines; compact gives the few the daily standup shows."""
         t = self.cat.t
+        now = t("report.depth.now", **self._open_values(report.open_now))
         if not report.overall.leads:
-            return [t("report.empty", range=self._range(report.period))]
+            empty = t("report.empty", range=self._range(report.period))
+            return [empty, now] if report.open_now.open else [empty]
         total = self._depth_values(report.overall)
         if compact:
-            return [
-                t(f"report.depth.{key}", **total) for key in ("compact_average", "compact_never")
-            ]
-        keys = ("counts", "average", "outcomes", "stale")
-        lines = [t(f"report.depth.{key}", **total) for key in keys]
+            return [t("report.depth.compact_average", **total), now]
+        keys = ("counts", "average", "outcomes")
+        lines = [t(f"report.depth.{key}", **total) for key in keys] + [now]
+        if report.stale_by_owner:
+            reps = " · ".join(
+                f"<@{f.group}> {self.cat.number(f.stale)}" for f in report.stale_by_owner
+            )
+            lines.append(t("report.depth.stale_reps", reps=reps, **self._open_values(None)))
         return lines + self._sections("report.depth.group", report, self._depth_values)
 
     def _sections(
@@ -181,7 +195,8 @@ class Reports:
             "never": number(figures.never_touched),
             "within": number(figures.within_sla),
             "breaches": number(figures.breaches),
-            "share": self._percent(figures.within_sla, figures.touched),
+            "decided": number(figures.decided),
+            "share": self._percent(figures.within_sla, figures.decided),
             "median": self._duration(figures.median_first_touch),
             "p90": self._duration(figures.p90_first_touch),
             "claim": self._duration(figures.median_claim),
@@ -206,6 +221,15 @@ class Reports:
             "won": number(figures.won),
             "disqualified": number(figures.disqualified),
             "never": number(figures.not_reached),
+        }
+
+    def _open_values(self, figures: OpenFigures | None) -> dict[str, str]:
+        """Every field an as-of-now message may ask for."""
+        number = self.cat.number
+        figures = figures or _NO_OPEN
+        return {
+            "open": number(figures.open),
+            "untouched": number(figures.untouched),
             "stale": number(figures.stale),
             "days": number(STALE_AFTER.days),
             "few": number(STALE_TOUCHES),

@@ -15,7 +15,7 @@ from bot.runtime.clock import Clock
 from bot.runtime.tick_parts import run_parts
 from bot.ui.blocks import Reply
 from sla_rules.agreement import Agreement
-from sla_rules.periods import parse_period, yesterday
+from sla_rules.periods import parse_period, since_last_business_day
 from storage import goals as store
 from storage.outbox import enqueue
 from storage.unit_of_work import Database
@@ -99,13 +99,13 @@ class Standup:
         return StandupResult(True, day)
 
     def compose(self, day: date) -> Reply:
-        """The standup post for a day: goals, yesterday's speed, the month's depth."""
+        """The standup post for a day: goals, the last business day's speed, the depth."""
         sections = self.agreement.standup.sections
         zone = self.agreement.zone
         statuses = self.goals.statuses(day) if "goals" in sections else []
         speed = depth = None
         if "speed" in sections:
-            report = self.reports.speed(yesterday(day, zone))
+            report = self.reports.speed(since_last_business_day(day, zone, self.goals.business))
             speed = self.reports.speed_lines(report, compact=True)
         if "depth" in sections:
             month = parse_period("month", day, zone)

@@ -182,10 +182,11 @@ class _DatabaseState:
     def collect(self) -> Iterable[Metric]:
         try:
             with self._database.reading() as session:
-                backlog = figures.outbox_backlog(session, self._clock())
+                now = self._clock()
+                backlog = figures.outbox_backlog(session, now)
                 dead = figures.dead_lettered_by_kind(session)
                 set_aside = count_set_aside(session)
-                breached_leads = figures.count_breached_leads(session)
+                breached_leads = figures.count_breached_leads(session, now)
         except Exception:  # a scrape must answer even when the database does not
             log.warning("metrics: the database did not answer", exc_info=True)
             return [GaugeMetricFamily("sla_database_up", "Whether the database answered.", 0)]

@@ -75,7 +75,9 @@ def test_the_outbox_backlog_and_breaches_come_from_the_database(database_url: st
         bot.bot.outbox.start()
         drain(bot)
         with bot.bot.deps.database.unit_of_work() as session:
-            session.execute(update(Lead).where(Lead.id == 1).values(breached_at=clock()))
+            # Past its deadline, untouched: a breach by the SLA, whatever the ladder posted.
+            late = clock() - timedelta(seconds=1)
+            session.execute(update(Lead).where(Lead.id == 1).values(respond_by=late))
             session.execute(update(OutboxMessage).where(OutboxMessage.id == 1).values(status=DEAD))
         done = scrape(bot)
         assert value(done, "sla_outbox_pending", kind="announce") == 0

@@ -56,7 +56,7 @@ def twelve_without_contact(first: int) -> list[tuple[int, str, str]]:
 
 
 STORIES = {
-    # October: only the named month sees it. Late (7m > 5m) but no tick ran: no breach recorded.
+    # October: only the named month sees it. Late (7m > 5m), no tick ran: a breach all the same.
     "oct": Story(local(10, 15, "10:00"), "webinar", "U0REP1", 60, [(420, "call", "connected")]),
     # Early November: open after 14 days, with 2 touches (stale) and 6 touches (not stale).
     "nov4": Story(

@@ -8,7 +8,7 @@ import pytest
 from freezegun import freeze_time
 
 from bot.goals.reports import Reports
-from storage.reports import DepthFigures, SpeedFigures
+from storage.reports import DepthFigures, OpenFigures, SpeedFigures
 from storage.unit_of_work import Database
 from tests.integration.report_stories import (
     NOW,
@@ -67,24 +67,24 @@ def test_speed_this_month_and_a_named_month(reports: Reports) -> None:
         ("U0REP3", 1, 120, 120),
         (None, 1, None, None),
     ]
-    # Late but never ticked: outside the SLA, yet no breach was recorded.
-    assert october.overall == SpeedFigures(None, 1, 1, 1, 0, 0, 420, 420, 60)
+    # Late but never ticked: the ladder posted nothing, and it is a breach all the same.
+    assert october.overall == SpeedFigures(None, 1, 1, 1, 0, 1, 420, 420, 60)
 
 
 def test_depth_this_week_overall_by_rep_and_by_source(reports: Reports) -> None:
     with freeze_time(NOW):
         report = reports.depth(period("week"))
     kinds = (("call", 12), ("voicemail", 3), ("email", 4))
-    assert report.overall == DepthFigures(None, 6, 19, kinds, 19, 1, 1, 1, 1, 0)
+    assert report.overall == DepthFigures(None, 6, 19, kinds, 19, 1, 1, 1, 1)
     assert report.overall.average_touches() == pytest.approx(19 / 6)
     assert report.overall.plan_completion(12) == pytest.approx(19 / 72)
     assert report.by_owner == (
         DepthFigures(
-            "U0REP1", 2, 15, (("call", 8), ("voicemail", 3), ("email", 4)), 15, 1, 0, 0, 1, 0
+            "U0REP1", 2, 15, (("call", 8), ("voicemail", 3), ("email", 4)), 15, 1, 0, 0, 1
         ),
-        DepthFigures("U0REP2", 2, 3, (("call", 3),), 3, 0, 1, 0, 0, 0),
-        DepthFigures("U0REP3", 1, 1, (("call", 1),), 1, 0, 0, 1, 0, 0),
-        DepthFigures(None, 1, 0, (), 0, 0, 0, 0, 0, 0),
+        DepthFigures("U0REP2", 2, 3, (("call", 3),), 3, 0, 1, 0, 0),
+        DepthFigures("U0REP3", 1, 1, (("call", 1),), 1, 0, 0, 1, 0),
+        DepthFigures(None, 1, 0, (), 0, 0, 0, 0, 0),
     )
     assert [(f.group, f.leads, f.touches) for f in report.by_source] == [
         ("webinar", 3, 16),
@@ -93,23 +93,27 @@ def test_depth_this_week_overall_by_rep_and_by_source(reports: Reports) -> None:
     ]
 
 
-def test_depth_this_month_counts_the_neglected_leads(reports: Reports) -> None:
+def test_depth_this_month_and_the_neglected_leads_as_of_now(reports: Reports) -> None:
     with freeze_time(NOW):
         report = reports.depth(period("month"))
+        week = reports.depth(period("week"))
     kinds = (("call", 16), ("voicemail", 4), ("email", 7))
-    # nov4 is open, 21 days old, with 2 touches; nov5 has 6 touches, so it is not counted.
-    assert report.overall == DepthFigures(None, 8, 27, kinds, 27, 1, 1, 1, 1, 1)
-    assert [(f.group, f.leads, f.touches, f.stale) for f in report.by_owner] == [
-        ("U0REP1", 3, 21, 0),
-        ("U0REP2", 3, 5, 1),
-        ("U0REP3", 1, 1, 0),
-        (None, 1, 0, 0),
+    assert report.overall == DepthFigures(None, 8, 27, kinds, 27, 1, 1, 1, 1)
+    assert [(f.group, f.leads, f.touches) for f in report.by_owner] == [
+        ("U0REP1", 3, 21),
+        ("U0REP2", 3, 5),
+        ("U0REP3", 1, 1),
+        (None, 1, 0),
     ]
+    # Open now: nov4, nov5, open and ignored. nov4 is 21 days old with 2 touches (stale);
+    # nov5 has 6 touches, so it is not. The week's report counts it too: neglect has no period.
+    assert report.open_now == week.open_now == OpenFigures(None, 4, 1, 1)
+    assert report.stale_by_owner == (OpenFigures("U0REP2", 2, 0, 1),)
     # nov4 was handed off on 4 November at 10:00: 14 days later, it turns stale at 10:00.
     for clock, stale in (("09:59", 0), ("10:01", 1)):
         with freeze_time(local(11, 18, clock)):
             earlier = reports.depth(period("month", date(2026, 11, 18)))
-        assert (earlier.overall.leads, earlier.overall.stale) == (2, stale)
+        assert earlier.open_now.stale == stale
 
 
 def test_today_yesterday_and_an_empty_month(reports: Reports) -> None:

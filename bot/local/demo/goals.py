@@ -68,11 +68,16 @@ def _at(day: date, minute: int, seconds: int = 0) -> datetime:
     return start + timedelta(minutes=minute, seconds=seconds)
 
 
-def goals_demo(agreement: Path, show: Transcript) -> None:
-    """Simulate the month, post the standup at 09:00, save the chart and print its path."""
+def goals_demo(agreement: Path, show: Transcript, database_url: str | None = None) -> None:
+    """Simulate the month, post the standup at 09:00, save the chart and print its path.
+
+    The month is kept in a temporary database unless `database_url` names one to keep.
+    """
     clock = ShiftedClock(MORNING.replace(day=1, hour=0, minute=0))
     # The past month's messages need no pacing: the stand-in takes them as fast as they come.
-    with LocalBot(agreement, pace_seconds=0.001, clock=clock, ticker=False) as bot:
+    with LocalBot(
+        agreement, pace_seconds=0.001, clock=clock, ticker=False, database_url=database_url
+    ) as bot:
         assert bot.bot is not None
         for user, (name, real_name) in PEOPLE.items():
             bot.standin.add_user(user, name, real_name=real_name)
