@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
 
 from sqlalchemy.exc import OperationalError
 
@@ -19,10 +20,19 @@ from bot.ui.render import plain
 from sla_rules.agreement import AgreementError, load_agreement
 
 
+def package_version() -> str:
+    """The installed sla-bot's version, as pip knows it."""
+    try:
+        return version("sla-bot")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sla-bot", description="SLA Bot: the Sales–Marketing agreement as a Slack teammate."
     )
+    parser.add_argument("--version", action="version", version=f"sla-bot {package_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("run", help="start the bot (Socket Mode when SLACK_APP_TOKEN is set)")
     check = commands.add_parser("check", help="validate an agreement file and summarise it")

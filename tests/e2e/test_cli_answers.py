@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -61,6 +62,14 @@ def test_check_piped_into_a_reader_that_closes_early_prints_no_traceback() -> No
     assert "Traceback" not in err
     assert "BrokenPipeError" not in err
     assert err == ""
+
+
+def test_version_prints_the_package_version() -> None:
+    result = subprocess.run(
+        [SLA_BOT, "--version"], env=_env(), capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"sla-bot {version('sla-bot')}"
 
 
 @pytest.mark.parametrize(
