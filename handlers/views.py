@@ -41,8 +41,7 @@ def register(app: App, deps: Deps) -> None:
 
         def hand_off() -> dict[str, Any]:
             result = deps.handoffs.hand_off(data, via="slack", by=user)
-            channel = f"<#{deps.agreement.slack.handoff_channel}>"
-            return confirmation_view(cat, result.lead, result.outcome, channel)
+            return confirmation_view(cat, result.lead, result.outcome)
 
         # A view's ID and hash name one state of it, so one submission: a replayed copy (the
         # same user and values too) stores nothing.

@@ -41,13 +41,8 @@ class BusinessClock:
         self._extra_holidays = frozenset(hours.holidays)
         self._country = hours.holidays_country
         self._public_holidays: dict[int, frozenset[date]] = {}
+        # The agreement refuses a country without a calendar (BusinessHours._calendar_known).
         self._days: dict[date, Interval | None] = {}
-        if self._country is not None:
-            # Fail at start-up, not at the first lead, when the country has no calendar.
-            try:
-                holidays.country_holidays(self._country)
-            except NotImplementedError:
-                raise ValueError(f"no public holidays known for country {self._country}") from None
 
     @classmethod
     def from_agreement(cls, agreement: Agreement) -> "BusinessClock":

@@ -26,6 +26,8 @@ _WORDS = {
     "month": "month",
     "mes": "month",
 }
+# The periods a user may ask for by name (the help lists a word for each).
+PERIOD_KEYS = frozenset(_WORDS.values())
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from typing import TextIO
 from sqlalchemy.exc import OperationalError
 
 from bot.bootstrap import boot, read_agreement
+from bot.cli.failures import one_line
 from bot.leads.csv_import import EXIT_FAILED, ImportReport, ImportStopped, import_rows
 from bot.leads.csv_rows import ImportAborted, read_csv
 from bot.leads.handoffs import Handoffs
@@ -155,7 +156,7 @@ def run_import(
     try:
         booted = boot(settings, agreement=agreement, clock=clock)
     except OperationalError as error:
-        print(cat.t("import.no_database", error=error.orig), file=sys.stderr)
+        print(cat.t("import.no_database", error=one_line(error.orig)), file=sys.stderr)
         return EXIT_FAILED
     database = booted.database
     try:
@@ -164,7 +165,10 @@ def run_import(
     except ImportStopped as stopped:
         for line in summary_lines(stopped.report, file, cat, agreement.slack.handoff_channel):
             print(line)
-        print(cat.t("import.stopped", line=stopped.line, error=stopped.error.orig), file=sys.stderr)
+        print(
+            cat.t("import.stopped", line=stopped.line, error=one_line(stopped.error.orig)),
+            file=sys.stderr,
+        )
         return EXIT_FAILED
     finally:
         database.dispose()

@@ -6,21 +6,33 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
 
 from sqlalchemy.exc import OperationalError
 
+from bot.bootstrap import read_agreement
+from bot.cli.failures import closed_stdout, one_line
 from bot.knowledge.summary import summary_lines, title
 from bot.runtime.logs import configure_logging, known_secrets
-from bot.settings import SettingsError, load_settings
+from bot.settings import Settings, SettingsError, load_settings
 from bot.ui.catalogue import Catalogue
 from bot.ui.render import plain
 from sla_rules.agreement import AgreementError, load_agreement
+
+
+def package_version() -> str:
+    """The installed sla-bot's version, as pip knows it."""
+    try:
+        return version("sla-bot")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sla-bot", description="SLA Bot: the Sales–Marketing agreement as a Slack teammate."
     )
+    parser.add_argument("--version", action="version", version=f"sla-bot {package_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("run", help="start the bot (Socket Mode when SLACK_APP_TOKEN is set)")
     check = commands.add_parser("check", help="validate an agreement file and summarise it")
@@ -56,6 +68,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `sla-bot` console script."""
     args = _parser().parse_args(argv)
     try:
+        code = _dispatch(args)
+        # Flushed here, not at exit, so that a reader gone early is answered below.
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return closed_stdout()
+    return code
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    """Run one subcommand; return its exit code."""
+    try:
         settings = load_settings()
     except SettingsError as error:
         print(f"sla-bot: {error}", file=sys.stderr)
@@ -80,26 +103,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.cli.import_command import run_import
 
         return run_import(args.file, settings, agreement_path=args.agreement)
-    if args.command == "standup":
-        from bot.cli.standup import post_standup
+    return _serve(args.command, settings)
 
-        try:
-            return post_standup(settings)
-        except AgreementError as error:
-            print(f"sla-bot: {error}", file=sys.stderr)
-            return 1
-    from bot.cli.run import run
 
+def _serve(command: str, settings: Settings) -> int:
+    """`run` and `standup`: the agreement, then the database; one line when either fails."""
     try:
-        run(settings)
+        if command == "run":
+            settings.require_slack()
+        agreement = read_agreement(settings)
     except (SettingsError, AgreementError) as error:
-        print(f"sla-bot: cannot start: {error}", file=sys.stderr)
+        print(Catalogue("en").t("cli.cannot_start", error=error), file=sys.stderr)
         return 1
+    cat = Catalogue(agreement.locale)
+    try:
+        if command == "standup":
+            from bot.cli.standup import post_standup
+
+            return post_standup(settings, agreement)
+        from bot.cli.run import run
+
+        run(settings, agreement)
     except OperationalError as error:
-        print(
-            f"sla-bot: cannot start: the database at DATABASE_URL does not answer ({error.orig}).",
-            file=sys.stderr,
-        )
+        print(cat.t("cli.no_database", error=one_line(error.orig)), file=sys.stderr)
         return 1
     return 0
 

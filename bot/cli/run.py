@@ -12,6 +12,7 @@ from bot.runtime.heap import freeze_startup_heap
 from bot.runtime.logs import configure_from_settings
 from bot.runtime.server import HttpServer
 from bot.settings import Settings
+from sla_rules.agreement import Agreement
 
 log = logging.getLogger("sla_bot")
 
@@ -21,12 +22,12 @@ def _stop(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(0)
 
 
-def run(settings: Settings) -> None:
-    """Start the bot and serve until stopped."""
+def run(settings: Settings, agreement: Agreement | None = None) -> None:
+    """Start the bot (on the agreement given, or SLA_CONFIG's) and serve until stopped."""
     # Before anything connects: LOG_FORMAT applies, and the secrets are known to the redaction.
     configure_from_settings(settings)
     settings.require_slack()
-    booted = boot(settings)
+    booted = boot(settings, agreement=agreement)
     bot: SlaBot = create_app(settings, booted.agreement, database=booted.database)
     server = HttpServer(bot.web, port=settings.port)
     bot.start_background()

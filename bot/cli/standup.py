@@ -7,21 +7,30 @@ import time
 
 from slack_sdk import WebClient
 
-from bot.bootstrap import boot
+from bot.bootstrap import UseCases, boot
 from bot.outbox.worker import OutboxWorker
 from bot.runtime.clock import utc_now
 from bot.settings import Settings
 from bot.ui.catalogue import Catalogue
 from bot.ui.formatting import local_time
+from sla_rules.agreement import Agreement
 from storage.outbox import count_pending
+from storage.unit_of_work import Database
 
 DELIVERY_TIMEOUT_SECONDS = 120
 
 
-def post_standup(settings: Settings) -> int:
+def post_standup(settings: Settings, agreement: Agreement | None = None) -> int:
     """Queue today's standup (once per day) and deliver it; return the exit code."""
-    booted = boot(settings, clock=utc_now)
-    agreement, database, cases = booted.agreement, booted.database, booted.cases
+    booted = boot(settings, agreement=agreement, clock=utc_now)
+    try:
+        return _post(booted.settings, booted.agreement, booted.database, booted.cases)
+    finally:
+        # Even when the database stops answering halfway: no pool is left behind.
+        booted.database.dispose()
+
+
+def _post(settings: Settings, agreement: Agreement, database: Database, cases: UseCases) -> int:
     cat = Catalogue(agreement.locale)
     result = cases.standup.post()
     if not result.business_day:
@@ -47,5 +56,4 @@ def post_standup(settings: Settings) -> int:
                 break
         time.sleep(0.2)
     print(cat.t("standup.posted", channel=agreement.slack.standup_channel))
-    database.dispose()
     return 0

@@ -71,10 +71,19 @@ def submitted_values(view: object) -> dict[str, str | None]:
     return fields
 
 
-def confirmation_view(cat: Catalogue, lead: LeadView, outcome: str, channel: str) -> dict[str, Any]:
+def confirmation_view(cat: Catalogue, lead: LeadView, outcome: str) -> dict[str, Any]:
     """What the modal turns into once the handoff is stored."""
-    key = "modal.attached" if outcome == "attached" else "modal.done"
-    text = cat.t(key, id=lead.short_id, name=escape(lead.name), channel=channel)
+    # The catalogue's templates write the <#channel> and <@owner> mentions: IDs go in bare.
+    values = {"id": lead.short_id, "name": escape(lead.name), "channel": lead.announce_channel}
+    if outcome == "attached":
+        who = (
+            cat.t("modal.attached_owner", owner=lead.owner_id)
+            if lead.owner_id
+            else cat.t("modal.attached_unclaimed")
+        )
+        text = cat.t("modal.attached", who=who, **values)
+    else:
+        text = cat.t("modal.done", **values)
     return {
         "type": "modal",
         "callback_id": f"{CALLBACK_ID}_done",

@@ -20,8 +20,8 @@ class NotYet:
 
 
 NOT_YET = NotYet()
-# Renders a day's burn-up chart: the PNG and its title.
-ChartMaker = Callable[[date], tuple[bytes, str]]
+# Renders a day's burn-up chart: the PNG, its title and its alt text.
+ChartMaker = Callable[[date], tuple[bytes, str, str]]
 
 
 @dataclass(frozen=True)
@@ -154,13 +154,15 @@ def _chart_call(
     if post.status != "sent" or not post.ts:
         return NOT_YET
     day = date.fromisoformat(str(message.payload["day"]))
-    png, title = charts(day)
+    png, title, alt_text = charts(day)
     args = {
         "channel": message.channel,
         "thread_ts": post.ts,
         "content": png,
         "filename": f"burn-up-{day.isoformat()}.png",
         "title": title,
+        # Read out by screen readers in place of the image (files.getUploadURLExternal).
+        "alt_txt": alt_text,
     }
     return SlackCall("files_upload_v2", args, [message])
 

@@ -3,6 +3,7 @@
 import datetime as dt
 from typing import Annotated
 
+import holidays
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from sla_rules.agreement.fields import (
@@ -37,6 +38,18 @@ class BusinessHours(_Strict):
         if repeat is not None:
             raise _rule_error("is listed twice", at=f"[{repeat}]", value=days[repeat])
         return days
+
+    @field_validator("holidays_country")
+    @classmethod
+    def _calendar_known(cls, country: str | None) -> str | None:
+        # The business clock reads this country's calendar for every deadline: a code the
+        # library has no calendar for must be refused here, by `sla-bot check`, not at boot.
+        if country is not None:
+            try:
+                holidays.country_holidays(country)
+            except NotImplementedError:
+                raise ValueError("is not a country the holidays library knows") from None
+        return country
 
     @model_validator(mode="after")
     def _end_after_start(self) -> "BusinessHours":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -131,6 +132,20 @@ def test_standup_post_and_chart_in_its_thread(bot: LocalBot, standin) -> None:
     [file] = standin.files()
     assert bytes(file["content"][:8]) == b"\x89PNG\r\n\x1a\n"
     assert bot.bot.cases.standup.post().posted is False
+
+
+def test_the_chart_upload_describes_its_figures_for_screen_readers(bot: LocalBot, standin) -> None:
+    result = bot.bot.cases.standup.post()
+    if not result.business_day:
+        pytest.skip("today is not a business day in Mexico City")
+    drain(bot, timeout=30)
+    [upload] = standin.calls("files.getUploadURLExternal")
+    alt = str(upload.args.get("alt_txt") or "")
+    assert alt.startswith(f"Burn-up chart of {result.day:%Y-%m}")
+    # Every goal with its count so far, its target and where the pace says it should be.
+    for label, target in (("Visits", "2,500"), ("Contacts", "250"), ("Clients", "20")):
+        assert re.search(rf"{label}: [0-9,]+ of {target} \(pace [0-9,]+\)", alt), alt
+    assert len(alt) <= 1000
 
 
 def test_home_shows_my_leads_my_speed_and_the_goals(bot: LocalBot, standin) -> None:

@@ -70,6 +70,46 @@ def test_a_submitted_modal_hands_off_and_confirms(bot: LocalBot) -> None:
     assert "handed off through Slack by @U0MKT1" in story
 
 
+def _confirmation(bot: LocalBot, values: dict[str, dict[str, str]] = VALUES) -> str:
+    response = bot.slack.view_submission("handoff", values, "U0MKT1")
+    answer = json.loads(response.body)
+    assert answer["response_action"] == "update"
+    [block] = answer["view"]["blocks"]
+    return block["text"]["text"]
+
+
+def test_the_confirmation_links_the_channel_it_was_announced_in(bot: LocalBot) -> None:
+    text = _confirmation(bot)
+    assert "announced in <#C0HANDOFF>" in text
+    assert "<#<#" not in text
+
+
+def test_a_duplicate_of_an_unclaimed_lead_says_it_still_waits_for_a_claimer(
+    bot: LocalBot,
+) -> None:
+    _confirmation(bot)
+    wait_announced(bot, 1)
+    again = {**VALUES, "source": {"value": "webinar"}}
+    text = _confirmation(bot, again)
+    assert "*L-1*" in text
+    assert "owner" not in text
+    assert "still waiting for someone to claim it" in text
+    assert "<#C0HANDOFF>" in text
+
+
+def test_a_duplicate_of_a_claimed_lead_names_the_owner_who_was_told(bot: LocalBot) -> None:
+    _confirmation(bot)
+    [message] = wait_announced(bot, 1)
+    click = bot.slack.block_action(
+        "claim_lead", "1", "U0REP3", channel_id="C0HANDOFF", message_ts=message["ts"]
+    )
+    bot.standin.wait_for(lambda s: s.responses(click.response_url))
+    drain(bot)
+    text = _confirmation(bot, {**VALUES, "source": {"value": "webinar"}})
+    assert "<@U0REP3>" in text
+    assert "still waiting" not in text
+
+
 def test_lead_story_by_short_or_external_id(bot: LocalBot) -> None:
     lead = lead_number(hand_off(bot, handed_off_at="2026-11-20T10:00:00-06:00"))
     [message] = wait_announced(bot, 1)

@@ -199,6 +199,17 @@ def test_holidays(key: str, value: object, path: str, message: str) -> None:
     assert message in problem.message
 
 
+@pytest.mark.parametrize("code", ["XX", "ZZ", "EU"])
+def test_a_country_the_holidays_library_does_not_know(code: str) -> None:
+    # The business clock reads the country's calendar at boot: the agreement refuses it first.
+    data = base()
+    data["business_hours"]["holidays_country"] = code
+    problem = only_problem(data)
+    assert problem.path == "business_hours.holidays_country"
+    assert problem.message == "is not a country the holidays library knows"
+    assert problem.value == code
+
+
 @pytest.mark.parametrize(
     ("change", "path", "message"),
     [
