@@ -110,7 +110,9 @@ class GoalBook:
         hours = self._hours.elapsed(start, end)
         if not hours:
             return Fraction(1)
-        return Fraction(self._hours.elapsed(start, self.clock()) // _TICK, hours // _TICK)
+        # A day already over (a past month's last day) counts whole, one not begun as nothing.
+        now = min(max(self.clock(), start), end)
+        return Fraction(self._hours.elapsed(start, now) // _TICK, hours // _TICK)
 
     def statuses(self, today: date | None = None) -> list[GoalStatus]:
         """Every goal's progress this month, in the agreement's order."""

@@ -82,7 +82,8 @@ class GoalMessages:
         """The team's goals on a day (/sla goals and the App Home); closed: a past month's."""
         cat = self.cat
         first = statuses[0].progress if statuses else None
-        month = f"{today:%Y-%m}"
+        # Not strftime: glibc writes year 1 as "1", not "0001".
+        month = f"{today.year:04d}-{today.month:02d}"
         if closed:
             title = cat.t("goals.title_closed", month=month)
         else:

@@ -63,7 +63,7 @@ def breaches_everywhere(database: Database, cases: UseCases) -> dict[str, object
         home = HomeTab(
             "Acme",
             cases.catalogue,
-            MyLeads(database, cases.goals.agreement, cases.catalogue, utc_now),
+            MyLeads(database, cases.goals.agreement, cases.catalogue, utc_now, cases.nudger.keeper),
             cases.goals,
             cases.goal_messages,
             reports,
