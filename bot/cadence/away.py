@@ -9,6 +9,7 @@ from bot.cadence.keeper import CadenceKeeper
 from bot.runtime.clock import Clock
 from bot.ui.blocks import Reply, text_reply
 from bot.ui.catalogue import Catalogue
+from bot.ui.formatting import local_date
 from sla_rules.agreement import Agreement
 from storage import cadence as store
 from storage import leads as repo
@@ -77,11 +78,14 @@ class AwayTime:
                     user_id,
                     until=until.isoformat() if until else None,
                 )
-        count = self.cat.plural("away.leads", len(leads))
-        if until is None:
-            return text_reply(self.cat.t("away.away_open", leads=count))
-        last_day = (until - timedelta(days=1)).astimezone(zone).date().isoformat()
-        return text_reply(self.cat.t("away.away_until", date=last_day, leads=count))
+        # No open leads is another sentence, not a number: nothing is paused.
+        key = "away.away_open" if until is None else "away.away_until"
+        last_day = ""
+        if until is not None:
+            last_day = local_date((until - timedelta(days=1)).astimezone(zone).date(), self.cat)
+        if not leads:
+            return text_reply(self.cat.t(f"{key}_none", date=last_day))
+        return text_reply(self.cat.plural(key, len(leads), date=last_day))
 
     def come_back(self, user_id: str) -> Reply:
         """End the time away; the leads' nudges resume from their plan."""
@@ -96,4 +100,6 @@ class AwayTime:
                 repo.add_event(session, lead.id, "resumed", now, user_id)
                 self.keeper.refresh(session, lead, now)
         self.on_commit()
-        return text_reply(self.cat.t("away.back", leads=self.cat.plural("away.leads", len(leads))))
+        if not leads:
+            return text_reply(self.cat.t("away.back_none"))
+        return text_reply(self.cat.plural("away.back", len(leads)))

@@ -52,7 +52,7 @@ class MyLeads:
                     id=f"L-{lead.id}",
                     name=escape(lead.name),
                     what=what,
-                    time=local_time(due, self.zone, now),
+                    time=local_time(due, self.zone, now, cat=cat),
                 )
                 rows.append((not overdue, due, line))
         if not rows:

@@ -12,7 +12,7 @@ from bot.outbox.worker import OutboxWorker
 from bot.runtime.clock import utc_now
 from bot.settings import Settings
 from bot.ui.catalogue import Catalogue
-from bot.ui.formatting import local_time
+from bot.ui.formatting import local_date, local_time
 from storage.outbox import count_pending
 
 DELIVERY_TIMEOUT_SECONDS = 120
@@ -25,10 +25,14 @@ def post_standup(settings: Settings) -> int:
     cat = Catalogue(agreement.locale)
     result = cases.standup.post()
     if not result.business_day:
-        print(cat.t("standup.not_business_day", date=result.day.isoformat()))
+        print(cat.t("standup.not_business_day", date=local_date(result.day, cat)))
         return 0
     if not result.posted:
-        when = local_time(result.already_at, agreement.zone) if result.already_at else "—"
+        when = (
+            local_time(result.already_at, agreement.zone, utc_now(), cat=cat)
+            if result.already_at
+            else "—"
+        )
         print(cat.t("standup.already", time=when))
         return 0
     if settings.slack_bot_token is None:

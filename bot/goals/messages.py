@@ -131,7 +131,7 @@ class GoalMessages:
             cat.t("calc.revenue", revenue=cat.number(plan.revenue_goal), currency=self.currency),
             cat.t(
                 "calc.marketing",
-                share=f"{plan.marketing_share:.0%}",
+                share=cat.percent(plan.marketing_share),
                 revenue=cat.number(round(plan.marketing_revenue)),
                 currency=self.currency,
             ),
@@ -142,10 +142,14 @@ class GoalMessages:
                 clients=cat.number(_up(plan.clients)),
             ),
             cat.t(
-                "calc.leads", rate=f"{plan.lead_to_client:.1%}", leads=cat.number(_up(plan.leads))
+                "calc.leads",
+                rate=cat.percent(plan.lead_to_client, 1),
+                leads=cat.number(_up(plan.leads)),
             ),
             cat.t(
-                "calc.visits", rate=f"{plan.visit_to_lead:.1%}", visits=cat.number(_up(plan.visits))
+                "calc.visits",
+                rate=cat.percent(plan.visit_to_lead, 1),
+                visits=cat.number(_up(plan.visits)),
             ),
         ]
 

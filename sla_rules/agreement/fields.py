@@ -5,6 +5,8 @@ import re
 from collections.abc import Sequence
 from typing import Annotated, Literal, get_args
 
+from babel import Locale as BabelLocale
+from babel import UnknownLocaleError
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -20,7 +22,7 @@ from sla_rules.durations import DURATION_HINT, parse_duration
 # --- Vocabulary -----------------------------------------------------------------------------
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-Locale = Literal["en", "es"]
+LANGUAGES = ("en", "es")
 Clock = Literal["business_hours", "always"]
 GoalSource = Literal["reported", "handoffs", "won"]
 EscalationTarget = Literal["owner", "channel", "managers"]
@@ -113,11 +115,26 @@ def _rate(value: float) -> float:
     return value
 
 
+def _locale(value: object) -> object:
+    """Accept en, es, or either with a region CLDR knows (es-MX, es_ES, en-US), as es-MX."""
+    if not isinstance(value, str):
+        return value
+    try:
+        parsed = BabelLocale.parse(value.strip().replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        parsed = None
+    if parsed is None or parsed.language not in LANGUAGES or parsed.script or parsed.variant:
+        raise ValueError("must be en or es, or either with a region, such as es-MX, es-ES or en-US")
+    return str(parsed).replace("_", "-")
+
+
 def _lowercase(value: object) -> object:
     """Accept "Mon" as well as "mon"."""
     return value.strip().lower() if isinstance(value, str) else value
 
 
+# The messages' language is the language part; numbers and dates follow the whole locale.
+Locale = Annotated[str, BeforeValidator(_locale)]
 Duration = Annotated[
     dt.timedelta, BeforeValidator(_duration_from_text), AfterValidator(_positive_duration)
 ]

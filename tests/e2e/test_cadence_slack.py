@@ -191,7 +191,7 @@ def test_mine_lists_open_leads_overdue_first(bot: LocalBot) -> None:
 
 def test_away_and_back(bot: LocalBot) -> None:
     claim_and_first_touch(bot)
-    assert "You are away through 2099-01-31" in ask(bot, "away until 2099-01-31")
+    assert "You are away through Jan 31, 2099" in ask(bot, "away until 2099-01-31")
     assert "Write the last day away as YYYY-MM-DD" in ask(bot, "away until friday")
     assert "That day has already passed" in ask(bot, "away until 2001-01-01")
     assert "Welcome back" in ask(bot, "back")

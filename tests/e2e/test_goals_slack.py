@@ -88,7 +88,7 @@ def test_goals_show_every_goal_with_its_band(bot: LocalBot) -> None:
 def test_calc_in_slack(bot: LocalBot) -> None:
     answer = ask(bot, "calc")
     assert "Revenue goal: 200,000 MXN" in answer
-    assert "→ visits at a 10.0% visit-to-lead rate: 2,500" in answer
+    assert "→ visits, 10% of them becoming leads: 2,500" in answer
     assert "`close`: must be greater than 0 and at most 1" in ask(bot, "calc close=1.5")
     assert "→ clients at 5,000 MXN each: 10" in ask(bot, "calcular revenue=100000")
 

@@ -101,7 +101,7 @@ def test_reminders_then_the_managers_once(cases, database) -> None:
     # 8h of business time after 10:02 is Thursday 09:02: the managers hear once.
     assert nudge(cases, 26, "09:02") == 1
     assert dms(database, "U0MANAGER1") == [
-        ":warning: <@U0REP1> has 1 overdue touches on *L-1* (Marta Quintana): "
+        ":warning: <@U0REP1> has 1 overdue touch on *L-1* (Marta Quintana): "
         "the reminders are spent."
     ]
     assert nudge(cases, 27, "12:00") == 0
@@ -189,7 +189,7 @@ def test_away_pauses_nudges_blocks_claims_and_back_resumes(cases, database) -> N
     lead = started_lead(cases)
     with freeze_time(mx(25, "10:02")):
         reply = cases.away.go_away("U0REP1", "until 2026-11-26")
-    assert "through 2026-11-26" in reply.text
+    assert "through Nov 26, 2026" in reply.text
     assert nudge(cases, 25, "10:03") == 0
     with database.reading() as session:
         kinds = session.scalars(select(LeadEvent.kind).where(LeadEvent.lead_id == lead)).all()

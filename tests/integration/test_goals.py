@@ -140,8 +140,8 @@ def test_calc_reverse_funnel_and_what_if(cases: UseCases) -> None:
     with freeze_time(FRIDAY):
         plan = cases.calculator.answer("")
         assert "→ clients at 5,000 MXN each: *20*" in plan.text
-        assert "→ leads at a 8.0% close rate: *250*" in plan.text
-        assert "→ visits at a 10.0% visit-to-lead rate: *2,500*" in plan.text
+        assert "→ leads, closing 8% of them: *250*" in plan.text
+        assert "→ visits, 10% of them becoming leads: *2,500*" in plan.text
         what_if = cases.calculator.answer("revenue=300000 close=0.1")
         assert "*30*" in what_if.text and "*300*" in what_if.text and "*3,000*" in what_if.text
         refused = cases.calculator.answer("close=1.5")
