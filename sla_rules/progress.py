@@ -188,12 +188,18 @@ def crossed_milestones(
 
 
 class FunnelError(ValueError):
-    """A reverse-funnel input out of range, naming the argument and why."""
+    """A reverse-funnel input out of range, naming the argument and why.
 
-    def __init__(self, argument: str, reason: str) -> None:
+    `reason` is English; `code` (positive, rate, not_negative) and `value` let the bot say it
+    in the agreement's language.
+    """
+
+    def __init__(self, argument: str, reason: str, code: str = "other", value: float = 0) -> None:
         super().__init__(f"{argument}: {reason}")
         self.argument = argument
         self.reason = reason
+        self.code = code
+        self.value = value
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +235,9 @@ def _exact(value: float) -> Fraction:
 def _positive(argument: str, value: float) -> Fraction:
     """A finite money amount above zero, or FunnelError."""
     if not (math.isfinite(value) and value > 0):
-        raise FunnelError(argument, f"must be a number greater than 0, got {value}")
+        raise FunnelError(
+            argument, f"must be a number greater than 0, got {value}", "positive", value
+        )
     return _exact(value)
 
 
@@ -237,7 +245,9 @@ def _rate(argument: str, value: float) -> Fraction:
     """A share or conversion rate within (0, 1], or FunnelError."""
     # Written as a negated range so NaN is refused too.
     if not 0 < value <= 1:
-        raise FunnelError(argument, f"must be greater than 0 and at most 1, got {value}")
+        raise FunnelError(
+            argument, f"must be greater than 0 and at most 1, got {value}", "rate", value
+        )
     return _exact(value)
 
 
@@ -279,7 +289,7 @@ def actual_rates(visits: float, leads: float, clients: float) -> dict[str, float
     """This month's conversion rates so far; None where the stage before saw nothing."""
     for argument, value in (("visits", visits), ("leads", leads), ("clients", clients)):
         if not value >= 0:
-            raise FunnelError(argument, f"must be zero or more, got {value}")
+            raise FunnelError(argument, f"must be zero or more, got {value}", "not_negative", value)
     return {"visit_to_lead": _ratio(leads, visits), "lead_to_client": _ratio(clients, leads)}
 
 

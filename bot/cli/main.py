@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.exc import OperationalError
 
+from bot.cli.problems import problem_catalogue, problem_lines
 from bot.knowledge.summary import summary_lines, title
 from bot.runtime.logs import configure_logging, known_secrets
 from bot.settings import SettingsError, load_settings
@@ -39,9 +40,9 @@ def check(path: str) -> int:
     try:
         agreement = load_agreement(path)
     except AgreementError as error:
-        cat = Catalogue("en")
+        cat = problem_catalogue(error)
         print(cat.plural("check.invalid", len(error.problems), path=path), file=sys.stderr)
-        for line in str(error).splitlines():
+        for line in problem_lines(error, cat):
             print(f"  {line}", file=sys.stderr)
         return 1
     cat = Catalogue(agreement.locale)
@@ -50,6 +51,14 @@ def check(path: str) -> int:
     for line in summary_lines(agreement, cat):
         print("  " + plain(line))
     return 0
+
+
+def _print_cannot_start(error: AgreementError) -> None:
+    """Why the agreement stops the bot, in the agreement's language when its locale is valid."""
+    cat = problem_catalogue(error)
+    print(
+        cat.t("check.cannot_start", problems="\n".join(problem_lines(error, cat))), file=sys.stderr
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -86,14 +95,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             return post_standup(settings)
         except AgreementError as error:
-            print(f"sla-bot: {error}", file=sys.stderr)
+            _print_cannot_start(error)
             return 1
     from bot.cli.run import run
 
     try:
         run(settings)
-    except (SettingsError, AgreementError) as error:
+    except SettingsError as error:
         print(f"sla-bot: cannot start: {error}", file=sys.stderr)
+        return 1
+    except AgreementError as error:
+        _print_cannot_start(error)
         return 1
     except OperationalError as error:
         print(

@@ -154,6 +154,10 @@ def test_disqualify_from_the_nudge_tells_marketing_why(bot: LocalBot) -> None:
         assert (row.status, row.close_reason) == ("disqualified", "no_budget")
     notes = [m["text"] for m in bot.standin.messages("C0HANDOFF") if m.get("thread_ts")]
     assert any("Reason for Marketing: *No budget*" in note for note in notes)
+    # The menu's code is a word for people everywhere: the thread's touch note and the story.
+    assert not any("no_budget" in note for note in notes), notes
+    story = ask(bot, f"lead L-{lead}")
+    assert "(reason: No budget)" in story and "no_budget" not in story
 
 
 def ask(bot: LocalBot, text: str, user: str = "U0REP1") -> str:
