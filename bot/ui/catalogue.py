@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import string
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -127,6 +128,13 @@ class Catalogue:
         if float(value).is_integer():
             return format_decimal(int(value), locale=self.babel)
         return format_decimal(round(value, 2), locale=self.babel, decimal_quantization=False)
+
+    def decimal(self, value: float, digits: int = 1) -> str:
+        """A measure shown with a fixed number of decimals: 3.4 in es-MX, 3,4 in es-ES."""
+        pattern = "#,##0." + "0" * digits if digits > 0 else "#,##0"
+        # Half up, as people round (3.45 -> 3.5), not CLDR's default half-even.
+        rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)
+        return format_decimal(rounded, format=pattern, locale=self.babel)
 
     def percent(self, share: float, digits: int = 0) -> str:
         """A share (0.08) as the locale writes a percentage: 8% in es-MX, 8 % in es-ES."""

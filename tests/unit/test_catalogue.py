@@ -132,3 +132,20 @@ def test_the_form_follows_cldr_for_any_count(count: int) -> None:
 def test_unknown_locale_is_refused(locale: str) -> None:
     with pytest.raises(ValueError, match="unsupported"):
         Catalogue(locale)
+
+
+@pytest.mark.parametrize(
+    ("locale", "average", "zero", "share"),
+    [
+        ("en", "3.5", "0.0", "63%"),
+        ("es-MX", "3.5", "0.0", "63%"),
+        ("es-ES", "3,5", "0,0", "63\xa0%"),
+    ],
+)
+def test_report_measures_use_the_locales_decimal_mark(
+    locale: str, average: str, zero: str, share: str
+) -> None:
+    cat = Catalogue(locale)
+    assert cat.decimal(3.45) == average  # half up, as people round
+    assert cat.decimal(0) == zero
+    assert cat.percent(0.63) == share
