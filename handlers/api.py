@@ -17,9 +17,6 @@ from bot.ui.catalogue import Catalogue
 if TYPE_CHECKING:
     from bot.deps import Deps
 
-# Integrators read the API's messages; they are written for developers, in English.
-ENGLISH = Catalogue("en")
-
 ApiView = Callable[..., Any]
 
 
@@ -31,16 +28,12 @@ def require_token(deps: Deps) -> Callable[[ApiView], ApiView]:
         def guarded(*args: Any, **kwargs: Any) -> Any:
             expected = deps.settings.sla_api_token
             if expected is None:
-                return error(
-                    503,
-                    "The API is disabled: set SLA_API_TOKEN to a long random "
-                    "string and send it as 'Authorization: Bearer <token>'.",
-                )
+                return error(503, deps.catalogue.t("api.disabled"))
             scheme, _, given = request.headers.get("Authorization", "").partition(" ")
             if scheme.lower() != "bearer" or not hmac.compare_digest(
                 given.strip().encode(), expected.encode()
             ):
-                return error(401, "Missing or wrong bearer token.")
+                return error(401, deps.catalogue.t("api.bad_token"))
             return view(*args, **kwargs)
 
         return guarded
@@ -53,9 +46,17 @@ def error(status: int, message: str, **extra: Any) -> tuple[Response, int]:
     return jsonify(error=message, **extra), status
 
 
+def body_refusal(refused: BodyError, cat: Catalogue) -> str:
+    """Why a body was refused, in the agreement's language."""
+    key = f"api.body.{refused.code}"
+    return cat.t(key, **refused.params) if cat.has(key) else refused.message
+
+
 def register(web: Flask, deps: Deps) -> None:
     """Mount the /api blueprint and make every /api error answer in JSON."""
     api = Blueprint("api", __name__, url_prefix="/api")
+    # The agreement's language: a Spanish team's integrators read Spanish, as its reps do.
+    cat = deps.catalogue
 
     @api.post("/handoffs")
     @require_token(deps)
@@ -63,13 +64,13 @@ def register(web: Flask, deps: Deps) -> None:
         try:
             body = read_json(request.stream, request.content_length)
         except BodyError as refused:
-            return error(refused.status, refused.message)
+            return error(refused.status, body_refusal(refused, cat))
         now = deps.clock()  # read once: "not in the future" and the stored lead agree on it
-        data, errors = parse_handoff(body, ENGLISH, now=now)
+        data, errors = parse_handoff(body, cat, now=now)
         if data is not None and not data.external_id:
-            data, errors = None, {"external_id": ENGLISH.t("input.required")}
+            data, errors = None, {"external_id": cat.t("input.required")}
         if data is None:
-            return error(422, "Some fields are missing or invalid.", fields=errors)
+            return error(422, cat.t("api.invalid_fields"), fields=errors)
         result = deps.handoffs.hand_off(data, via="api", now=now)
         answer = result.lead.api(deps.agreement.zone)
         answer["outcome"] = result.outcome
@@ -81,46 +82,44 @@ def register(web: Flask, deps: Deps) -> None:
         try:
             body = read_json(request.stream, request.content_length)
         except BodyError as refused:
-            return error(refused.status, refused.message)
+            return error(refused.status, body_refusal(refused, cat))
         if not isinstance(body, dict):
             return error(
                 422,
-                "Some fields are missing or invalid.",
-                fields={"body": ENGLISH.t("input.not_object")},
+                cat.t("api.invalid_fields"),
+                fields={"body": cat.t("input.not_object")},
             )
-        missing = {
-            f: ENGLISH.t("input.required") for f in ("metric", "value", "mode") if f not in body
-        }
+        missing = {f: cat.t("input.required") for f in ("metric", "value", "mode") if f not in body}
         unknown = {
-            f: ENGLISH.t("input.unknown_field")
+            f: cat.t("input.unknown_field")
             for f in body
             if f not in ("metric", "value", "date", "mode")
         }
         not_text = {
-            f: ENGLISH.t("input.not_text")
+            f: cat.t("input.not_text")
             for f in ("metric", "date", "mode")
             if f in body and not isinstance(body[f], str) and not (f == "date" and body[f] is None)
         }
         if missing or unknown or not_text:
             fields = {**missing, **unknown, **not_text}
-            return error(422, "Some fields are missing or invalid.", fields=fields)
+            return error(422, cat.t("api.invalid_fields"), fields=fields)
         metric, day = body["metric"], body.get("date")
         result = deps.goals.record(metric, body["value"], day, body["mode"], None)
         if result.refusal is not None:
-            reason = deps.counts.refusal(result, metric, ENGLISH)
-            return error(422, "The count was refused.", fields={result.field or "body": reason})
+            reason = deps.counts.refusal(result, metric, cat)
+            return error(422, cat.t("api.count_refused"), fields={result.field or "body": reason})
         return jsonify(metric=metric, date=str(result.day), value=result.value), 200
 
     @api.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> tuple[Response, int]:
-        return error(exc.code or 500, exc.description or exc.name)
+        return error(exc.code or 500, cat.t("api.http_error", status=exc.code or 500))
 
     @web.errorhandler(404)
     def not_found(exc: HTTPException) -> tuple[Response, int]:
-        return error(404, "No such endpoint.", path=request.path)
+        return error(404, cat.t("api.no_endpoint"), path=request.path)
 
     @web.errorhandler(405)
     def not_allowed(exc: HTTPException) -> tuple[Response, int]:
-        return error(405, "Method not allowed on this endpoint.", path=request.path)
+        return error(405, cat.t("api.wrong_method"), path=request.path)
 
     web.register_blueprint(api)

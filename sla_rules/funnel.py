@@ -11,12 +11,18 @@ _FUNNEL_RATES = ("visit_to_lead", "lead_to_client")
 
 
 class FunnelError(ValueError):
-    """A reverse-funnel input out of range, naming the argument and why."""
+    """A reverse-funnel input out of range, naming the argument and why.
 
-    def __init__(self, argument: str, reason: str) -> None:
+    `reason` is English; `code` (positive, rate, not_negative, cent, rate_step) and `value` let
+    the bot say it in the agreement's language.
+    """
+
+    def __init__(self, argument: str, reason: str, code: str = "other", value: float = 0) -> None:
         super().__init__(f"{argument}: {reason}")
         self.argument = argument
         self.reason = reason
+        self.code = code
+        self.value = value
 
 
 # Every figure is used as it is shown: money to the cent, rates to a hundredth of a percent,
@@ -82,10 +88,14 @@ def _up(value: Fraction, step: Fraction = Fraction(1)) -> Fraction:
 def _positive(argument: str, value: float) -> Fraction:
     """A finite money amount of at least a cent, to the cent, or FunnelError."""
     if not (math.isfinite(value) and value > 0):
-        raise FunnelError(argument, f"must be a number greater than 0, got {value}")
+        raise FunnelError(
+            argument, f"must be a number greater than 0, got {value}", "positive", value
+        )
     amount = _to_step(_exact(value), MONEY_STEP)
     if amount == 0:
-        raise FunnelError(argument, f"must be at least {float(MONEY_STEP)}, got {value}")
+        raise FunnelError(
+            argument, f"must be at least {float(MONEY_STEP)}, got {value}", "cent", value
+        )
     return amount
 
 
@@ -93,10 +103,14 @@ def _rate(argument: str, value: float) -> Fraction:
     """A share or conversion rate within (0, 1], to RATE_STEP, or FunnelError."""
     # Written as a negated range so NaN is refused too.
     if not 0 < value <= 1:
-        raise FunnelError(argument, f"must be greater than 0 and at most 1, got {value}")
+        raise FunnelError(
+            argument, f"must be greater than 0 and at most 1, got {value}", "rate", value
+        )
     rate = shown_rate(value)
     if rate == 0:
-        raise FunnelError(argument, f"must be at least {float(RATE_STEP)}, got {value}")
+        raise FunnelError(
+            argument, f"must be at least {float(RATE_STEP)}, got {value}", "rate_step", value
+        )
     return rate
 
 
@@ -138,7 +152,7 @@ def actual_rates(visits: float, leads: float, clients: float) -> dict[str, float
     """This month's conversion rates so far; None where the stage before saw nothing."""
     for argument, value in (("visits", visits), ("leads", leads), ("clients", clients)):
         if not value >= 0:
-            raise FunnelError(argument, f"must be zero or more, got {value}")
+            raise FunnelError(argument, f"must be zero or more, got {value}", "not_negative", value)
     return {"visit_to_lead": _ratio(leads, visits), "lead_to_client": _ratio(clients, leads)}
 
 

@@ -40,7 +40,7 @@ class TouchAnswers:
             id=lead.short_id,
             step=step,
             kind=cat.t(f"touch.kind_{self.messages.kinds[step - 1]}"),
-            time=local_time(lead.cadence_due_at, self.messages.zone),
+            time=local_time(lead.cadence_due_at, self.messages.zone, cat=cat),
         )
 
     def logged(self, result: TouchResult, request: TouchRequest) -> Reply:
@@ -87,5 +87,5 @@ class TouchAnswers:
         if action == "skip":
             return cat.t("cadence.skipped", step=step, id=lead.short_id)
         due = lead.cadence_due_at
-        time = local_time(due, self.messages.zone) if due else "—"
+        time = local_time(due, self.messages.zone, cat=self.cat) if due else "—"
         return cat.t("cadence.snoozed", step=step, id=lead.short_id, time=time)

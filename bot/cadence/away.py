@@ -13,6 +13,7 @@ from bot.cadence.keeper import CadenceKeeper
 from bot.runtime.clock import Clock
 from bot.ui.blocks import Reply, text_reply
 from bot.ui.catalogue import Catalogue
+from bot.ui.formatting import local_date
 from sla_rules.agreement import Agreement
 from storage import cadence as store
 from storage import leads as repo
@@ -95,11 +96,12 @@ class AwayTime:
             leads = store.open_leads_of(session, user_id)
             for lead in leads:
                 note_pause(session, lead, period, zone, now)
-        count = self.cat.plural("away.leads", len(leads))
-        if until is None:
-            return text_reply(self.cat.t("away.away_open", leads=count))
-        through = last_day(until, zone).isoformat()
-        return text_reply(self.cat.t("away.away_until", date=through, leads=count))
+        # No open leads is another sentence, not a number: nothing is paused.
+        key = "away.away_open" if until is None else "away.away_until"
+        through = "" if until is None else local_date(last_day(until, zone), self.cat)
+        if not leads:
+            return text_reply(self.cat.t(f"{key}_none", date=through))
+        return text_reply(self.cat.plural(key, len(leads), date=through))
 
     def come_back(self, user_id: str) -> Reply:
         """End the time away; the leads' nudges resume from their plan."""
@@ -114,4 +116,6 @@ class AwayTime:
                 repo.add_event(session, lead.id, "resumed", now, user_id)
                 self.keeper.refresh(session, lead, now)
         self.on_commit()
-        return text_reply(self.cat.t("away.back", leads=self.cat.plural("away.leads", len(leads))))
+        if not leads:
+            return text_reply(self.cat.t("away.back_none"))
+        return text_reply(self.cat.plural("away.back", len(leads)))

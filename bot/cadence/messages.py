@@ -77,7 +77,9 @@ class CadenceMessages:
         )
         if reminder:
             title = (
-                cat.t("cadence.overdue", n=reminder, time=local_time(due_at, self.zone, now))
+                cat.t(
+                    "cadence.overdue", n=reminder, time=local_time(due_at, self.zone, now, cat=cat)
+                )
                 + "\n"
                 + title
             )
@@ -115,10 +117,10 @@ class CadenceMessages:
     def managers_overdue(self, lead: LeadView, overdue: int) -> Reply:
         """The managers' one notice once the reminders are spent."""
         lead = lead.shown()
-        text = self.cat.t(
+        text = self.cat.plural(
             "cadence.managers",
+            overdue,
             owner=lead.owner_id,
-            count=overdue,
             id=lead.short_id,
             name=lead.name,
         )
@@ -145,7 +147,7 @@ class CadenceMessages:
         """One line of 'what happened so far'."""
         return self.cat.t(
             "cadence.history",
-            time=local_time(at, self.zone, now),
+            time=local_time(at, self.zone, now, cat=self.cat),
             kind=self.cat.t(f"touch.kind_{kind}"),
             outcome=self.cat.t(f"outcome.{outcome}"),
         )

@@ -10,7 +10,7 @@ from bot.cadence.keeper import CadenceKeeper
 from bot.runtime.clock import Clock
 from bot.ui.blocks import Reply, escape, text_reply
 from bot.ui.catalogue import Catalogue
-from bot.ui.formatting import local_time
+from bot.ui.formatting import local_date, local_time
 from sla_rules.agreement import Agreement
 from storage import cadence as store
 from storage.unit_of_work import Database
@@ -65,7 +65,7 @@ class MyLeads:
                     id=f"L-{lead.id}",
                     name=escape(lead.name),
                     what=what,
-                    time=local_time(due, self.zone, now),
+                    time=local_time(due, self.zone, now, cat=cat),
                 )
                 rows.append((not overdue, due, line))
         if not rows:
@@ -73,7 +73,9 @@ class MyLeads:
         rows.sort(key=lambda row: (row[0], row[1]))
         lines = [line for *_, line in rows]
         if away is not None and away.until is not None:
-            lines.append(cat.t("mine.paused_until", date=last_day(away.until, self.zone)))
+            lines.append(
+                cat.t("mine.paused_until", date=local_date(last_day(away.until, self.zone), cat))
+            )
         elif away is not None:
             lines.append(cat.t("mine.paused_open"))
         return text_reply(

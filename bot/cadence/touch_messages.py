@@ -5,7 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.cadence.controls import touch_action_id, touch_block_id, touch_value
+from bot.cadence.controls import (
+    DISQUALIFY_REASONS,
+    touch_action_id,
+    touch_block_id,
+    touch_value,
+)
 from bot.cadence.requests import TouchRequest
 from bot.ui.blocks import Block, Reply, actions, button, escape, section
 from bot.ui.catalogue import Catalogue
@@ -60,8 +65,15 @@ class TouchMessages:
             outcome=self.cat.t(f"outcome.{outcome}"),
         )
         if reason:
-            text += self.cat.t("touch.reason", reason=escape(reason))
+            text += self.cat.t("touch.reason", reason=self.reason(reason))
         return text
+
+    def reason(self, reason: str) -> str:
+        """A disqualification reason in words: a menu's code (no_budget) from the catalogue."""
+        if reason in DISQUALIFY_REASONS:
+            return self.cat.t(f"cadence.reason_{reason}")
+        # Typed by the rep (/sla touch ... disqualified no budget this year): shown as typed.
+        return escape(reason)
 
     def thread_note(
         self,

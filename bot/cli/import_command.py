@@ -12,6 +12,7 @@ from sqlalchemy.exc import OperationalError
 
 from bot.bootstrap import boot, read_agreement
 from bot.cli.failures import one_line
+from bot.cli.problems import problem_catalogue, problem_lines
 from bot.leads.csv_import import EXIT_FAILED, ImportReport, ImportStopped, import_rows
 from bot.leads.csv_rows import ImportAborted, read_csv
 from bot.leads.handoffs import Handoffs
@@ -144,8 +145,9 @@ def run_import(
         # problems are named in, and a file unfit to import must not touch the database.
         agreement = read_agreement(settings, agreement_path)
     except AgreementError as error:
-        # No agreement, no locale: English, as `sla-bot check` does.
-        print(Catalogue("en").t("import.cannot_start", error=error), file=sys.stderr)
+        # In the agreement's own locale when that key was valid, else English, as check does.
+        problems = "\n".join(problem_lines(error))
+        print(problem_catalogue(error).t("import.cannot_start", error=problems), file=sys.stderr)
         return EXIT_FAILED
     cat = Catalogue(agreement.locale)
     try:

@@ -12,6 +12,7 @@ from sqlalchemy.exc import OperationalError
 
 from bot.bootstrap import read_agreement
 from bot.cli.failures import closed_stdout, one_line
+from bot.cli.problems import problem_catalogue, problem_lines
 from bot.knowledge.summary import summary_lines, title
 from bot.runtime.logs import configure_logging, known_secrets
 from bot.settings import Settings, SettingsError, load_settings
@@ -51,9 +52,9 @@ def check(path: str) -> int:
     try:
         agreement = load_agreement(path)
     except AgreementError as error:
-        cat = Catalogue("en")
+        cat = problem_catalogue(error)
         print(cat.plural("check.invalid", len(error.problems), path=path), file=sys.stderr)
-        for line in str(error).splitlines():
+        for line in problem_lines(error, cat):
             print(f"  {line}", file=sys.stderr)
         return 1
     cat = Catalogue(agreement.locale)
@@ -62,6 +63,14 @@ def check(path: str) -> int:
     for line in summary_lines(agreement, cat):
         print("  " + plain(line))
     return 0
+
+
+def _print_cannot_start(error: AgreementError) -> None:
+    """Why the agreement stops the bot, in the agreement's language when its locale is valid."""
+    cat = problem_catalogue(error)
+    print(
+        cat.t("check.cannot_start", problems="\n".join(problem_lines(error, cat))), file=sys.stderr
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -111,9 +120,13 @@ def _serve(command: str, settings: Settings) -> int:
     try:
         if command == "run":
             settings.require_slack()
-        agreement = read_agreement(settings)
-    except (SettingsError, AgreementError) as error:
+    except SettingsError as error:
         print(Catalogue("en").t("cli.cannot_start", error=error), file=sys.stderr)
+        return 1
+    try:
+        agreement = read_agreement(settings)
+    except AgreementError as error:
+        _print_cannot_start(error)
         return 1
     cat = Catalogue(agreement.locale)
     try:

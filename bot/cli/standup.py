@@ -12,7 +12,7 @@ from bot.outbox.worker import OutboxWorker
 from bot.runtime.clock import utc_now
 from bot.settings import Settings
 from bot.ui.catalogue import Catalogue
-from bot.ui.formatting import local_time
+from bot.ui.formatting import local_date, local_time
 from sla_rules.agreement import Agreement
 from storage.outbox import count_pending
 from storage.unit_of_work import Database
@@ -34,10 +34,14 @@ def _post(settings: Settings, agreement: Agreement, database: Database, cases: U
     cat = Catalogue(agreement.locale)
     result = cases.standup.post()
     if not result.business_day:
-        print(cat.t("standup.not_business_day", date=result.day.isoformat()))
+        print(cat.t("standup.not_business_day", date=local_date(result.day, cat)))
         return 0
     if not result.posted:
-        when = local_time(result.already_at, agreement.zone) if result.already_at else "—"
+        when = (
+            local_time(result.already_at, agreement.zone, utc_now(), cat=cat)
+            if result.already_at
+            else "—"
+        )
         print(cat.t("standup.already", time=when))
         return 0
     if settings.slack_bot_token is None:

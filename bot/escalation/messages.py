@@ -27,7 +27,7 @@ class LadderMessages:
             name=lead.name,
             company=company,
             owner=lead.owner_id or "",
-            time=local_time(lead.respond_by, self.zone, now),
+            time=local_time(lead.respond_by, self.zone, now, cat=self.cat),
             waited=elapsed(now - lead.handed_off_at),
             **values,
         )

@@ -45,11 +45,12 @@ class BurnUp:
             )
             for metric, goal in self.goals.agreement.goals.metrics.items()
         ]
-        title = cat.t("standup.chart_title", month=f"{day:%Y-%m}")
+        title = cat.t("standup.chart_title", month=cat.month(day))
         labels = ChartLabels(
             actual=cat.t("standup.chart_actual"),
             pace=cat.t("standup.chart_pace"),
             target=cat.t("standup.chart_target"),
+            number=cat.number,
         )
         png = burn_up_png(series, title, day, labels)
         return ChartFile(png, title, self._alt_text(series, day))

@@ -8,8 +8,11 @@ from bot.ui.blocks import Reply, escape, text_reply
 from bot.ui.catalogue import Catalogue
 from sla_rules.agreement import Agreement
 from sla_rules.funnel import FunnelError, actual_rates, funnel_with_actuals, reverse_funnel
+from sla_rules.text import normalize
 
-# What people may type before "=", mapped to the funnel's inputs (English and Spanish).
+# What people may type before "=", mapped to the funnel's inputs (English and Spanish; read
+# without case or accents, so participación and participacion are the same). The catalogue's
+# calc.argument.<input> is the name a reply shows in the agreement's language.
 ARGUMENTS = {
     "revenue": "revenue_goal",
     "ingresos": "revenue_goal",
@@ -17,6 +20,7 @@ ARGUMENTS = {
     "share": "marketing_share",
     "marketing": "marketing_share",
     "participacion": "marketing_share",
+    "venta": "average_deal_size",
     "deal": "average_deal_size",
     "ticket": "average_deal_size",
     "close": "lead_to_client",
@@ -45,7 +49,7 @@ class Calculator:
         what_if = False
         for word in args.split():
             name, _, value = word.partition("=")
-            key = ARGUMENTS.get(name.strip().lower())
+            key = ARGUMENTS.get(normalize(name))
             if key is None:
                 return text_reply(self.cat.t("calc.unknown_argument", argument=escape(name[:40])))
             try:
@@ -65,7 +69,9 @@ class Calculator:
         except FunnelError as error:
             return text_reply(
                 self.cat.t(
-                    "calc.bad_argument", argument=_typed(error.argument), reason=error.reason
+                    "calc.bad_argument",
+                    argument=self._typed(error.argument),
+                    reason=self._reason(error),
                 )
             )
         return self.messages.funnel(plan, actual, what_if)
@@ -80,7 +86,14 @@ class Calculator:
             return None
         return funnel_with_actuals(**inputs, actual=rates)
 
+    def _typed(self, argument: str) -> str:
+        """The word a user of this language types for a funnel input."""
+        key = f"calc.argument.{argument}"
+        return self.cat.t(key) if self.cat.has(key) else argument
 
-def _typed(argument: str) -> str:
-    """The word a user types for a funnel input (the first alias)."""
-    return next((word for word, key in ARGUMENTS.items() if key == argument), argument)
+    def _reason(self, error: FunnelError) -> str:
+        """Why an input cannot be used, in the agreement's language."""
+        key = f"calc.reason.{error.code}"
+        if not self.cat.has(key):
+            return error.reason
+        return self.cat.t(key, value=self.cat.number(error.value))

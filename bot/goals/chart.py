@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
 # The object-oriented API with an explicit Agg canvas: no pyplot, so no global figure registry
@@ -13,7 +13,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from sla_rules.progress import month_bounds
 
@@ -35,6 +35,11 @@ _FUTURE_SHADE = "#f2f4f7"
 _HEADROOM = 1.12
 
 
+def _count(value: float) -> str:
+    """A count without a locale: whole numbers without a decimal point."""
+    return str(round(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
 @dataclass(frozen=True)
 class ChartLabels:
     """The translated words the chart prints, filled by the caller from the catalogue."""
@@ -42,6 +47,8 @@ class ChartLabels:
     actual: str
     pace: str
     target: str
+    # The locale's way of writing a number (Catalogue.number): 2,500 in es-MX, 2.500 in es-ES.
+    number: Callable[[float], str] = field(default=_count)
 
 
 @dataclass(frozen=True)
@@ -55,11 +62,6 @@ class GoalSeries:
     pace: list[Point]
 
 
-def _count(value: float) -> str:
-    """A count as people read it: whole numbers without a decimal point."""
-    return str(round(value)) if float(value).is_integer() else f"{value:.1f}"
-
-
 def _check_month(points: Sequence[Point], first: date, last: date, what: str) -> None:
     """Refuse points outside today's month, which would land on the wrong day of the axis."""
     for day, _ in points:
@@ -67,7 +69,9 @@ def _check_month(points: Sequence[Point], first: date, last: date, what: str) ->
             raise ValueError(f"{what} has a point on {day}, outside {first:%Y-%m}")
 
 
-def _plot_goal(axes: Axes, goal: GoalSeries, today: date, last: date) -> None:
+def _plot_goal(
+    axes: Axes, goal: GoalSeries, today: date, last: date, number: Callable[[float], str]
+) -> None:
     """Draw one goal's panel: the future shaded, pace, target, actual and today's position."""
     actual = sorted(goal.actual)
     pace = sorted(goal.pace)
@@ -98,7 +102,7 @@ def _plot_goal(axes: Axes, goal: GoalSeries, today: date, last: date) -> None:
             zorder=3,
         )
     axes.set_title(
-        f"{goal.label}: {_count(current)} / {_count(goal.target)}",
+        f"{goal.label}: {number(round(current, 1))} / {number(goal.target)}",
         loc="left",
         fontsize=11,
         fontweight="bold",
@@ -107,6 +111,7 @@ def _plot_goal(axes: Axes, goal: GoalSeries, today: date, last: date) -> None:
     axes.set_xlim(0.5, last.day + 0.5)
     axes.set_ylim(0, max(highest, 1) * _HEADROOM)
     axes.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: number(value)))
     axes.grid(axis="y", color="#d0d7de", linewidth=0.6)
     axes.set_axisbelow(True)
     for side in ("top", "right"):
@@ -133,7 +138,7 @@ def build_figure(
     # narrow preview shrinks first, and the shared day axis lines the goals up by date.
     grid = figure.subplots(len(series), 1, sharex=True, squeeze=False)
     for axes, goal in zip(grid[:, 0], series, strict=True):
-        _plot_goal(axes, goal, today, last)
+        _plot_goal(axes, goal, today, last, labels.number)
     bottom = grid[-1, 0]
     bottom.set_xticks(range(1, last.day + 1))
     figure.suptitle(title, fontsize=13, fontweight="bold", parse_math=False)

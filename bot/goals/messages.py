@@ -157,6 +157,10 @@ class GoalMessages:
         footer = cat.t("calc.rounding") + " " + cat.t("calc.footer")
         return text_reply(title, lines, footer=footer)
 
+    def _rate(self, rate: float) -> str:
+        """A funnel rate as the locale writes a percentage, to the hundredth it was used at."""
+        return self.cat.percent(as_percent(rate) / 100, 2)
+
     def _funnel_lines(self, plan: FunnelPlan) -> list[str]:
         """Each stage from the one above it, with the figure and the rate it divides by."""
         cat = self.cat
@@ -166,7 +170,7 @@ class GoalMessages:
             cat.t(
                 "calc.marketing",
                 goal=cat.number(plan.revenue_goal),
-                share=cat.number(as_percent(plan.marketing_share)),
+                share=self._rate(plan.marketing_share),
                 revenue=cat.number(plan.marketing_revenue),
                 **money,
             ),
@@ -180,13 +184,13 @@ class GoalMessages:
             cat.t(
                 "calc.leads",
                 clients=cat.number(plan.clients),
-                rate=cat.number(as_percent(plan.lead_to_client)),
+                rate=self._rate(plan.lead_to_client),
                 leads=cat.number(plan.leads),
             ),
             cat.t(
                 "calc.visits",
                 leads=cat.number(plan.leads),
-                rate=cat.number(as_percent(plan.visit_to_lead)),
+                rate=self._rate(plan.visit_to_lead),
                 visits=cat.number(plan.visits),
             ),
         ]

@@ -214,7 +214,7 @@ class Reports:
             "leads": number(figures.leads),
             "touches": number(figures.touches),
             "kinds": self._kinds(figures),
-            "average": self.cat.t("report.none") if average is None else f"{average:.1f}",
+            "average": self.cat.t("report.none") if average is None else self.cat.decimal(average),
             "planned": number(self.planned),
             "completion": self._percent(figures.planned_done, figures.leads * self.planned),
             "reached": number(figures.reached),
@@ -302,7 +302,7 @@ class Reports:
         if not whole:
             return self.cat.t("report.none")
         # Rounded half up in integers: 62.5% shows as 63%, whatever floats would do.
-        return f"{(200 * part + whole) // (2 * whole)}%"
+        return self.cat.percent(((200 * part + whole) // (2 * whole)) / 100)
 
     def _kinds(self, figures: DepthFigures) -> str:
         parts = [self.cat.plural(f"kind.{kind}", count) for kind, count in figures.by_kind]

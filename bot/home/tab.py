@@ -67,9 +67,8 @@ class HomeTab:
         median = mine.median_first_touch
         return cat.t(
             "home.speed",
-            claimed=mine.claimed,
+            claimed=cat.plural("home.claimed", mine.claimed),
             median=elapsed(timedelta(seconds=median)) if median is not None else "—",
-            within=mine.within_sla,
-            touched=mine.touched,
-            breaches=mine.breaches,
+            within=cat.plural("home.within", mine.decided, within=cat.number(mine.within_sla)),
+            breaches=cat.plural("home.breaches", mine.breaches),
         )

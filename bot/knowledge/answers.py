@@ -54,7 +54,7 @@ class KnowledgeAnswers:
             lines: list[str] = []
             for entry in entries:
                 lines.append(cat.t("glossary.entry", term=entry.term, definition=entry.definition))
-            header = cat.t("glossary.header", company=self.agreement.company, count=len(entries))
+            header = cat.plural("glossary.header", len(entries), company=self.agreement.company)
             return text_reply(header, lines)
         found = find_term(entries, query)
         if found is not None:

@@ -50,9 +50,7 @@ def summary_lines(agreement: Agreement, cat: Catalogue) -> list[str]:
     slack = agreement.slack
     funnel = agreement.funnel
     lines = [
-        cat.t(
-            "summary.zone", zone=agreement.timezone, language=cat.t(f"language.{agreement.locale}")
-        ),
+        cat.t("summary.zone", zone=agreement.timezone, language=cat.t(f"language.{cat.language}")),
         cat.t(
             "summary.business_hours",
             days=_days(list(hours.days), cat),
@@ -69,10 +67,10 @@ def summary_lines(agreement: Agreement, cat: Catalogue) -> list[str]:
     if steps:
         lines.append(cat.t("summary.escalation", steps="; ".join(steps)))
     lines += [
-        cat.t(
+        cat.plural(
             "summary.cadence",
+            cadence.span_days(),
             kinds=cat.join(kinds),
-            days=cadence.span_days(),
             stops=cat.join([cat.t(f"outcome.{outcome}") for outcome in cadence.stop_on]),
         ),
         cat.t(
@@ -82,12 +80,15 @@ def summary_lines(agreement: Agreement, cat: Catalogue) -> list[str]:
                 for name, goal in goals.metrics.items()
             ),
         ),
-        cat.t("summary.celebrate", milestones=cat.join([f"{m}%" for m in goals.celebrate_at])),
+        cat.t(
+            "summary.celebrate",
+            milestones=cat.join([cat.percent(m / 100) for m in goals.celebrate_at]),
+        ),
         cat.t(
             "summary.funnel",
             revenue=cat.number(funnel.revenue_goal),
             currency=funnel.currency,
-            share=f"{funnel.marketing_share:.0%}",
+            share=cat.percent(funnel.marketing_share),
         ),
         cat.t(
             "summary.channels",

@@ -25,7 +25,7 @@ def claim_reply(result: ClaimResult, cat: Catalogue, zone: ZoneInfo, now: dateti
             "claim.ok",
             id=lead.short_id,
             name=lead.name,
-            time=local_time(lead.respond_by, zone, now),
+            time=local_time(lead.respond_by, zone, now, cat=cat),
         )
     elif result.outcome == "yours":
         text = cat.t("claim.yours", id=lead.short_id)

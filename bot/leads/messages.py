@@ -65,7 +65,7 @@ class LeadMessages:
         )
 
     def _respond_by(self, lead: LeadView) -> str:
-        return local_time(lead.respond_by, self.zone, lead.clock_start)
+        return local_time(lead.respond_by, self.zone, lead.clock_start, cat=self.cat)
 
     def _arrived_late(self, lead: LeadView) -> str | None:
         """The line saying a back-dated lead came late, or None when it came in time."""
@@ -137,7 +137,7 @@ class LeadMessages:
     def digest(self, leads: Sequence[LeadView]) -> Reply:
         """One message announcing several leads, a Claim button (or its owner) on each."""
         cat = self.cat
-        blocks: list[Block] = [section(cat.t("lead.digest_title", count=len(leads)))]
+        blocks: list[Block] = [section(cat.plural("lead.digest_title", len(leads)))]
         for lead in (each.shown() for each in leads[:DIGEST_MAX_LEADS]):
             line = cat.t(
                 "lead.digest_line",
@@ -156,7 +156,7 @@ class LeadMessages:
             else:
                 blocks.append(section(f"{line}\n{self._status_line(lead)}"))
         blocks.append(context(cat.t("lead.digest_footer", zone=self.zone.key)))
-        text = cat.t("lead.digest_text", count=len(leads))
+        text = cat.plural("lead.digest_text", len(leads))
         return Reply(text=text, blocks=blocks)
 
     def thread_root(self, lead: LeadView) -> Reply:
@@ -186,7 +186,7 @@ class LeadMessages:
             lines.append(cat.t("lead.reason", reason=lead.reason))
         first = cat.t(
             "lead.first_step",
-            time=local_time(lead.respond_by, self.zone, now),
+            time=local_time(lead.respond_by, self.zone, now, cat=self.cat),
             sla=elapsed(self.sla),
         )
         title = cat.t(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -11,7 +11,7 @@ from bot.cadence.touch_messages import TouchMessages
 from bot.runtime.clock import Clock
 from bot.ui.blocks import Reply, escape, text_reply
 from bot.ui.catalogue import Catalogue
-from bot.ui.formatting import elapsed, local_time
+from bot.ui.formatting import elapsed, local_date, local_time
 from bot.ui.lead_view import LeadView
 from sla_rules.leads import parse_short_id
 from storage import leads as repo
@@ -59,7 +59,7 @@ class LeadStories:
         owner = cat.t("story.owner", owner=view.owner_id) if view.owner_id else ""
         lines = [
             cat.t("story.status", status=cat.t(f"status.{view.status}"), owner=owner),
-            cat.t("story.respond_by", time=local_time(view.respond_by, self.zone, now)),
+            cat.t("story.respond_by", time=local_time(view.respond_by, self.zone, now, cat=cat)),
         ]
         lines += self._speed(view)
         lines += [self._line(event, view, now) for event in events]
@@ -84,7 +84,7 @@ class LeadStories:
 
     def _line(self, event: LeadEvent, lead: LeadView, now: datetime) -> str:
         cat = self.cat
-        when = local_time(event.at, self.zone, now)
+        when = local_time(event.at, self.zone, now, cat=self.cat)
         detail = event.detail or {}
         if event.kind == "handoff":
             by = cat.t("story.by", user=event.actor) if event.actor else ""
@@ -119,9 +119,14 @@ class LeadStories:
             return cat.t("story.set_aside", time=when, part=part)
         if event.kind in ("paused", "resumed", "skip", "snooze", "closed"):
             until = detail.get("until")
-            until_text = local_time(datetime.fromisoformat(until), self.zone, now) if until else ""
+            until_text = (
+                local_time(datetime.fromisoformat(until), self.zone, now, cat=self.cat)
+                if until
+                else ""
+            )
             if event.kind == "paused" and detail.get("through"):
-                until_text = cat.t("story.through", date=detail["through"])
+                through = local_date(date.fromisoformat(detail["through"]), cat)
+                until_text = cat.t("story.through", date=through)
             elif event.kind == "paused" and until_text:  # written before "through" was kept
                 until_text = cat.t("story.until", time=until_text)
             status = detail.get("status")

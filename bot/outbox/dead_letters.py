@@ -55,10 +55,11 @@ def notice_text(cat: Catalogue, row: Pending) -> str:
     kind = row.kind if cat.has(f"outbox.kind.{row.kind}") else "other"
     what = cat.t(f"outbox.kind.{kind}", channel=row.channel)
     attempts = row.faults + 1
+    # Slack's refusals are set aside at once: one try, no count worth giving.
     if row.lead_id is None:
-        return cat.t("outbox.dead.other", what=what, attempts=attempts, row=row.id)
-    return cat.t(
-        "outbox.dead.lead", what=what, lead=short_id(row.lead_id), attempts=attempts, row=row.id
+        return cat.plural("outbox.dead.other", attempts, what=what, row=row.id)
+    return cat.plural(
+        "outbox.dead.lead", attempts, what=what, lead=short_id(row.lead_id), row=row.id
     )
 
 

@@ -36,7 +36,9 @@ class Cadence(_Strict):
     @classmethod
     def _in_day_order(cls, touches: list[CadenceTouch]) -> list[CadenceTouch]:
         if not touches:
-            raise _rule_error("must list at least one touch, such as {day: 0, kind: call}")
+            raise _rule_error(
+                "must list at least one touch, such as {day: 0, kind: call}", code="no_touches"
+            )
         for index in range(1, len(touches)):
             previous = touches[index - 1].day
             if touches[index].day < previous:
@@ -44,6 +46,8 @@ class Cadence(_Strict):
                     f"must not be earlier than the touch before it (day {previous})",
                     at=f"[{index}].day",
                     value=touches[index].day,
+                    code="touch_day_order",
+                    previous=previous,
                 )
         return touches
 
@@ -67,5 +71,7 @@ class Standup(_Strict):
     def _listed_once(cls, sections: list[StandupSection]) -> list[StandupSection]:
         repeat = _first_repeat(sections)
         if repeat is not None:
-            raise _rule_error("is listed twice", at=f"[{repeat}]", value=sections[repeat])
+            raise _rule_error(
+                "is listed twice", at=f"[{repeat}]", value=sections[repeat], code="listed_twice"
+            )
         return sections

@@ -57,7 +57,7 @@ class Goals(_Strict):
     @classmethod
     def _at_least_one(cls, metrics: dict[str, Goal]) -> dict[str, Goal]:
         if not metrics:
-            raise _rule_error("must name at least one metric, such as visits")
+            raise _rule_error("must name at least one metric, such as visits", code="no_metrics")
         return metrics
 
     @field_validator("celebrate_at")
@@ -69,6 +69,8 @@ class Goals(_Strict):
                     f"must be greater than the milestone before it ({milestones[index - 1]})",
                     at=f"[{index}]",
                     value=milestones[index],
+                    code="milestone_order",
+                    previous=milestones[index - 1],
                 )
         return milestones
 

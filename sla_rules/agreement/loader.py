@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from sla_rules.agreement.fields import _locale
 from sla_rules.agreement.model import Agreement
 from sla_rules.agreement.problems import (
     FILE_PATH,
@@ -81,8 +82,12 @@ def _yaml_problem(error: yaml.YAMLError) -> AgreementProblem:
     if isinstance(error, yaml.MarkedYAMLError) and error.problem_mark is not None:
         mark = error.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}"
-        return AgreementProblem(FILE_PATH, f"invalid YAML at {where}: {error.problem}")
-    return AgreementProblem(FILE_PATH, f"invalid YAML: {error}")
+        # The parser's own words (its `problem`) stay as PyYAML wrote them: they quote YAML.
+        params = {"line": mark.line + 1, "column": mark.column + 1, "problem": error.problem}
+        message = f"invalid YAML at {where}: {error.problem}"
+        return AgreementProblem(FILE_PATH, message, code="yaml_at", params=params)
+    params = {"error": error}
+    return AgreementProblem(FILE_PATH, f"invalid YAML: {error}", code="yaml", params=params)
 
 
 def _read_text(file: Path) -> str:
@@ -91,42 +96,57 @@ def _read_text(file: Path) -> str:
         # utf-8-sig: editors on Windows like to prepend a byte-order mark.
         return file.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        message = f"no such file: {file}"
+        code, params, message = "no_file", {}, f"no such file: {file}"
     except IsADirectoryError:
-        message = f"is a directory, not a file: {file}"
+        code, params, message = "directory", {}, f"is a directory, not a file: {file}"
     except UnicodeDecodeError as error:
+        code, params = "not_utf8", {"byte": error.start}
         message = f"is not UTF-8 text (byte {error.start}): {file}"
     except OSError as error:
+        code, params = "unreadable", {"reason": error.strerror or error}
         message = f"cannot be read ({error.strerror or error}): {file}"
-    raise AgreementError([AgreementProblem(FILE_PATH, message)])
+    params["file"] = file
+    raise AgreementError([AgreementProblem(FILE_PATH, message, code=code, params=params)])
 
 
-def _kind_of(data: object) -> str:
-    """How to name a non-mapping top level in an error message."""
+def _kind_of(data: object) -> tuple[str, str]:
+    """How to name a non-mapping top level in an error message: a code and English words."""
     if isinstance(data, list | tuple):
-        return "a list"
+        return "list", "a list"
     if isinstance(data, str):
-        return "text"
+        return "text", "text"
     if isinstance(data, bool):
-        return "true/false"
+        return "true_false", "true/false"
     if isinstance(data, int | float):
-        return "a number"
-    return f"a {type(data).__name__}"
+        return "number", "a number"
+    return "other", f"a {type(data).__name__}"
+
+
+def _locale_of(data: Mapping[Any, Any]) -> str | None:
+    """The agreement's locale when that key is valid, to report its other problems in."""
+    try:
+        locale = _locale(data.get("locale", "en"))
+    except ValueError:
+        return None
+    return locale if isinstance(locale, str) else None
 
 
 def parse_agreement(data: object) -> Agreement:
     """Validate already-loaded data (e.g. from YAML) into an Agreement or raise AgreementError."""
     if data is None:
-        raise AgreementError(
-            [AgreementProblem(TOP_LEVEL_PATH, "is empty; the agreement's keys are missing")]
-        )
+        message = "is empty; the agreement's keys are missing"
+        raise AgreementError([AgreementProblem(TOP_LEVEL_PATH, message, code="no_keys")])
     if not isinstance(data, Mapping):
-        message = f"must be a mapping of keys to values, not {_kind_of(data)}"
-        raise AgreementError([AgreementProblem(TOP_LEVEL_PATH, message)])
+        kind, words = _kind_of(data)
+        message = f"must be a mapping of keys to values, not {words}"
+        params = {"kind": kind}
+        problem = AgreementProblem(TOP_LEVEL_PATH, message, code="top_not_mapping", params=params)
+        raise AgreementError([problem])
     try:
         return Agreement.model_validate(data)
     except ValidationError as error:
-        raise AgreementError(problems_from_validation_error(error)) from error
+        problems = problems_from_validation_error(error)
+        raise AgreementError(problems, locale=_locale_of(data)) from error
 
 
 def load_agreement(path: str | Path) -> Agreement:
@@ -138,5 +158,7 @@ def load_agreement(path: str | Path) -> Agreement:
     except yaml.YAMLError as error:
         raise AgreementError([_yaml_problem(error)]) from error
     if data is None:
-        raise AgreementError([AgreementProblem(FILE_PATH, f"is empty: {file}")])
+        params = {"file": file}
+        problem = AgreementProblem(FILE_PATH, f"is empty: {file}", code="empty", params=params)
+        raise AgreementError([problem])
     return parse_agreement(data)

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import field_validator
 
 from sla_rules.agreement.cadence import Cadence, Standup
-from sla_rules.agreement.fields import Locale, Text, _rule_error, _Strict
+from sla_rules.agreement.fields import Locale, Text, _field_error, _rule_error, _Strict
 from sla_rules.agreement.goals import Funnel, Goals
 from sla_rules.agreement.knowledge import GlossaryEntry, Responsibility
 from sla_rules.agreement.response import ResponsePolicy
@@ -37,8 +37,8 @@ class Agreement(_Strict):
         try:
             ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError, OSError):
-            raise ValueError(
-                "not a valid time zone; use an IANA name such as America/Mexico_City"
+            raise _field_error(
+                "timezone", "not a valid time zone; use an IANA name such as America/Mexico_City"
             ) from None
         return name
 
@@ -59,6 +59,10 @@ class Agreement(_Strict):
                         f"'{word}' is already used as '{first_word}' at glossary{first_where}",
                         at=here,
                         value=word,
+                        code="glossary_repeat",
+                        word=word,
+                        first_word=first_word,
+                        first_where=f"glossary{first_where}",
                     )
                 first_use[key] = (here, word)
         return entries

@@ -3,7 +3,7 @@
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
@@ -26,7 +26,7 @@ FILE_PATH = "(file)"
 TOP_LEVEL_PATH = "(top level)"
 
 
-def _show(value: object) -> str:
+def show_value(value: object) -> str:
     """A short, YAML-flavoured rendering of an offending value."""
     if isinstance(value, dt.timedelta):
         text = repr(format_duration(value))
@@ -41,51 +41,65 @@ def _show(value: object) -> str:
 
 @dataclass(frozen=True)
 class AgreementProblem:
-    """One thing wrong with an agreement: where (dotted path), what, and the value found."""
+    """One thing wrong with an agreement: where (dotted path), what, and the value found.
+
+    `message` is in English; `code` and `params` say the same for the bot's catalogue
+    (`agreement_problem.<code>`), so a Spanish team reads it in Spanish.
+    """
 
     path: str
     message: str
     value: object = MISSING
+    code: str = field(default="other", compare=False)
+    params: Mapping[str, object] = field(default_factory=dict, compare=False, hash=False)
 
     def __str__(self) -> str:
         if self.value is MISSING:
             return f"{self.path}: {self.message}"
-        return f"{self.path}: {self.message} (got {_show(self.value)})"
+        return f"{self.path}: {self.message} (got {show_value(self.value)})"
 
 
 class AgreementError(Exception):
-    """An agreement that cannot be used, with every problem found in it."""
+    """An agreement that cannot be used, with every problem found in it.
 
-    def __init__(self, problems: Sequence[AgreementProblem]) -> None:
+    `locale` is the agreement's own locale when that key at least was valid: the language to
+    report the problems in.
+    """
+
+    def __init__(self, problems: Sequence[AgreementProblem], locale: str | None = None) -> None:
         self.problems = list(problems)
+        self.locale = locale
         super().__init__("\n".join(str(problem) for problem in self.problems))
 
-    def __reduce__(self) -> tuple[type["AgreementError"], tuple[list[AgreementProblem]]]:
-        return (type(self), (self.problems,))
+    def __reduce__(
+        self,
+    ) -> tuple[type["AgreementError"], tuple[list[AgreementProblem], str | None]]:
+        return (type(self), (self.problems, self.locale))
 
 
+# pydantic's error kinds: the problem's code and its English words.
 _FIXED_MESSAGES = {
-    "missing": "is required",
-    "extra_forbidden": "unknown key",
-    "invalid_key": "keys must be text",
-    "string_type": "must be text",
-    "string_too_short": "must not be empty",
-    "int_type": "must be a whole number",
-    "int_parsing": "must be a whole number",
-    "int_from_float": "must be a whole number",
-    "float_type": "must be a number",
-    "float_parsing": "must be a number",
-    "finite_number": "must be a finite number",
-    "bool_type": "must be true or false",
-    "bool_parsing": "must be true or false",
-    "list_type": "must be a list",
-    "dict_type": "must be a mapping of keys to values",
-    "model_type": "must be a mapping of keys to values",
-    "model_attributes_type": "must be a mapping of keys to values",
-    "date_type": "must be a date written YYYY-MM-DD",
-    "date_parsing": "must be a date written YYYY-MM-DD",
-    "date_from_datetime_parsing": "must be a date written YYYY-MM-DD",
-    "date_from_datetime_inexact": "must be a date written YYYY-MM-DD",
+    "missing": ("required", "is required"),
+    "extra_forbidden": ("unknown_key", "unknown key"),
+    "invalid_key": ("key_not_text", "keys must be text"),
+    "string_type": ("text", "must be text"),
+    "string_too_short": ("not_empty", "must not be empty"),
+    "int_type": ("whole_number", "must be a whole number"),
+    "int_parsing": ("whole_number", "must be a whole number"),
+    "int_from_float": ("whole_number", "must be a whole number"),
+    "float_type": ("number", "must be a number"),
+    "float_parsing": ("number", "must be a number"),
+    "finite_number": ("finite_number", "must be a finite number"),
+    "bool_type": ("true_false", "must be true or false"),
+    "bool_parsing": ("true_false", "must be true or false"),
+    "list_type": ("list", "must be a list"),
+    "dict_type": ("mapping", "must be a mapping of keys to values"),
+    "model_type": ("mapping", "must be a mapping of keys to values"),
+    "model_attributes_type": ("mapping", "must be a mapping of keys to values"),
+    "date_type": ("date", "must be a date written YYYY-MM-DD"),
+    "date_parsing": ("date", "must be a date written YYYY-MM-DD"),
+    "date_from_datetime_parsing": ("date", "must be a date written YYYY-MM-DD"),
+    "date_from_datetime_inexact": ("date", "must be a date written YYYY-MM-DD"),
 }
 _BOUND_MESSAGES = {
     "greater_than": ("gt", "must be greater than {}"),
@@ -94,33 +108,41 @@ _BOUND_MESSAGES = {
     "less_than_equal": ("le", "must be at most {}"),
 }
 _PYDANTIC_PREFIXES = ("Value error, ", "Assertion failed, ")
+# The agreement's own errors carry their code and parameters in the error's context.
+_CODED = {"agreement_rule", "agreement_field"}
+
+Described = tuple[str, dict[str, object], str]
 
 
-def _choices_message(expected: str) -> str:
+def _choices_message(expected: str) -> Described:
     """Turn pydantic's "'call', 'voicemail' or 'email'" into "must be one of call, email, ..."."""
     choices = sorted(part.strip().strip("'\"") for part in re.split(r", | or ", expected))
     if len(choices) == 1:
-        return f"must be {choices[0]}"
-    return "must be one of " + ", ".join(choices)
+        return "must_be", {"choice": choices[0]}, f"must be {choices[0]}"
+    return "one_of", {"choices": ", ".join(choices)}, "must be one of " + ", ".join(choices)
 
 
-def _message(error: Mapping[str, Any]) -> str:
-    """Plain-English message for one pydantic error."""
+def _message(error: Mapping[str, Any]) -> Described:
+    """The code, parameters and plain-English message for one pydantic error."""
     kind = error["type"]
     context = error.get("ctx") or {}
+    if kind in _CODED:
+        return str(context["code"]), dict(context["params"]), str(context["message"])
     if kind in _FIXED_MESSAGES:
-        return _FIXED_MESSAGES[kind]
+        code, message = _FIXED_MESSAGES[kind]
+        return code, {}, message
     if kind == "literal_error":
         return _choices_message(str(context["expected"]))
     if kind in _BOUND_MESSAGES:
         key, template = _BOUND_MESSAGES[kind]
-        return template.format(context[key])
-    if kind == "too_short":
-        return "must not be empty" if context.get("min_length") == 1 else str(error["msg"])
+        return kind, {"limit": context[key]}, template.format(context[key])
+    if kind == "too_short" and context.get("min_length") == 1:
+        return "not_empty", {}, "must not be empty"
     message = str(error["msg"])
     for prefix in _PYDANTIC_PREFIXES:
         message = message.removeprefix(prefix)
-    return message
+    # A rule the catalogue does not know yet: shown as written, in English.
+    return "other", {"message": message}, message
 
 
 def _path(loc: Sequence[str | int], error: Mapping[str, Any]) -> str:
@@ -155,5 +177,6 @@ def problems_from_validation_error(
         else:
             value = context.get("value", item.get("input", MISSING))
         path = _path([*prefix, *item["loc"]], item)
-        problems.append(AgreementProblem(path, _message(item), value))
+        code, params, message = _message(item)
+        problems.append(AgreementProblem(path, message, value, code, params))
     return problems

@@ -16,9 +16,14 @@ class EscalationStep(_Strict):
     @model_validator(mode="after")
     def _one_action(self) -> "EscalationStep":
         if self.notify is not None and self.reassign:
-            raise _rule_error("must either notify or reassign: true, not both")
+            raise _rule_error(
+                "must either notify or reassign: true, not both", code="notify_and_reassign"
+            )
         if self.notify is None and not self.reassign:
-            raise _rule_error("needs notify (owner, channel or managers) or reassign: true")
+            raise _rule_error(
+                "needs notify (owner, channel or managers) or reassign: true",
+                code="notify_or_reassign",
+            )
         return self
 
 
@@ -39,5 +44,7 @@ class ResponsePolicy(_Strict):
                     f"must be later than the step before it ({format_duration(previous)})",
                     at=f"[{index}].after",
                     value=format_duration(steps[index].after),
+                    code="step_order",
+                    previous=format_duration(previous),
                 )
         return steps

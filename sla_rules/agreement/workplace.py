@@ -33,10 +33,14 @@ class BusinessHours(_Strict):
     @classmethod
     def _days_listed_once(cls, days: list[Weekday]) -> list[Weekday]:
         if not days:
-            raise _rule_error("must name at least one working day, such as [mon, tue, wed]")
+            raise _rule_error(
+                "must name at least one working day, such as [mon, tue, wed]", code="no_days"
+            )
         repeat = _first_repeat(days)
         if repeat is not None:
-            raise _rule_error("is listed twice", at=f"[{repeat}]", value=days[repeat])
+            raise _rule_error(
+                "is listed twice", at=f"[{repeat}]", value=days[repeat], code="listed_twice"
+            )
         return days
 
     @field_validator("holidays_country")
@@ -58,6 +62,8 @@ class BusinessHours(_Strict):
                 f"must be after start ({self.start:%H:%M})",
                 at=".end",
                 value=f"{self.end:%H:%M}",
+                code="end_after_start",
+                start=f"{self.start:%H:%M}",
             )
         return self
 

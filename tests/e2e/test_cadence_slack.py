@@ -154,6 +154,10 @@ def test_disqualify_from_the_nudge_tells_marketing_why(bot: LocalBot) -> None:
         assert (row.status, row.close_reason) == ("disqualified", "no_budget")
     notes = [m["text"] for m in bot.standin.messages("C0HANDOFF") if m.get("thread_ts")]
     assert any("Reason for Marketing: *No budget*" in note for note in notes)
+    # The menu's code is a word for people everywhere: the thread's touch note and the story.
+    assert not any("no_budget" in note for note in notes), notes
+    story = ask(bot, f"lead L-{lead}")
+    assert "(reason: No budget)" in story and "no_budget" not in story
 
 
 def ask(bot: LocalBot, text: str, user: str = "U0REP1") -> str:
@@ -193,7 +197,7 @@ def test_mine_lists_open_leads_overdue_first(bot: LocalBot) -> None:
 
 def test_away_and_back(bot: LocalBot) -> None:
     claim_and_first_touch(bot)
-    assert "You are away through 2099-01-31" in ask(bot, "away until 2099-01-31")
+    assert "You are away through Jan 31, 2099" in ask(bot, "away until 2099-01-31")
     assert "Write the last day away as YYYY-MM-DD" in ask(bot, "away until friday")
     assert "That day has already passed" in ask(bot, "away until 2001-01-01")
     assert "Welcome back" in ask(bot, "back")

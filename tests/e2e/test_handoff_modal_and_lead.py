@@ -122,7 +122,7 @@ def test_lead_story_by_short_or_external_id(bot: LocalBot) -> None:
         story = ask(bot, f"lead {reference}")
         assert story.startswith("L-1 · Marta Quintana · Óptica Sur")
         assert "Status: claimed, owned by @U0REP3" in story
-        assert "2026-11-20 10:00 handed off through the API" in story
+        assert "Nov 20, 2026, 10:00 handed off through the API" in story
         assert "announced in #C0HANDOFF" in story
         assert "claimed by @U0REP3 after" in story
 

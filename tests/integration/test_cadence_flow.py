@@ -101,7 +101,7 @@ def test_reminders_then_the_managers_once(cases, database) -> None:
     # 8h of business time after 10:02 is Thursday 09:02: the managers hear once.
     assert nudge(cases, 26, "09:02") == 1
     assert dms(database, "U0MANAGER1") == [
-        ":warning: <@U0REP1> has 1 overdue touches on *L-1* (Marta Quintana): "
+        ":warning: <@U0REP1> has 1 overdue touch on *L-1* (Marta Quintana): "
         "the reminders are spent."
     ]
     assert nudge(cases, 27, "12:00") == 0
@@ -189,7 +189,7 @@ def test_away_pauses_nudges_blocks_claims_and_back_resumes(cases, database) -> N
     lead = started_lead(cases)
     with freeze_time(mx(25, "10:02")):
         reply = cases.away.go_away("U0REP1", "until 2026-11-26")
-    assert "through 2026-11-26" in reply.text
+    assert "through Nov 26, 2026" in reply.text
     assert nudge(cases, 25, "10:03") == 0
     with database.reading() as session:
         kinds = session.scalars(select(LeadEvent.kind).where(LeadEvent.lead_id == lead)).all()
@@ -270,14 +270,14 @@ def test_one_paused_line_per_absence_in_the_replys_words(cases, database) -> Non
     lead = started_lead(cases)
     with freeze_time(mx(25, "10:02")):
         reply = cases.away.go_away("U0REP1", "until 2026-11-26")
-    assert "through 2026-11-26" in reply.text
+    assert "through Nov 26, 2026" in reply.text
     assert nudge(cases, 25, "10:03") == 0
     assert nudge(cases, 25, "12:00") == 0
     with freeze_time(mx(25, "12:01")):
         story = cases.stories.story(f"L-{lead}").text
     paused = [line for line in story.splitlines() if "paused" in line]
     assert len(paused) == 1, story
-    assert paused[0].endswith("<@U0REP1> is away through 2026-11-26"), paused
+    assert paused[0].endswith("<@U0REP1> is away through Nov 26, 2026"), paused
 
 
 def test_a_pause_seen_first_by_the_tick_is_worded_the_same(cases, database) -> None:
@@ -297,7 +297,7 @@ def test_a_pause_seen_first_by_the_tick_is_worded_the_same(cases, database) -> N
         story = cases.stories.story(f"L-{lead}").text
     paused = [line for line in story.splitlines() if "paused" in line]
     assert len(paused) == 1, story
-    assert paused[0].endswith("<@U0REP1> is away through 2026-11-26"), paused
+    assert paused[0].endswith("<@U0REP1> is away through Nov 26, 2026"), paused
 
 
 def test_a_snooze_after_a_nudge_lands_on_the_time_chosen(cases, database) -> None:
@@ -312,8 +312,8 @@ def test_a_snooze_after_a_nudge_lands_on_the_time_chosen(cases, database) -> Non
         result = cases.cadence.snooze(lead, 2, "U0REP1", chosen)
         mine = my_leads(cases, database).mine("U0REP1").text
     reply = TouchAnswers(cases.messages.touches).step(result, "snooze", 2, "9-18")
-    assert reply == "Touch 2 on *L-1* snoozed until 2026-11-27 11:30.", reply
-    assert "touch 2 of 12 (an email), due 2026-11-27 11:30" in mine, mine
+    assert reply == "Touch 2 on *L-1* snoozed until Nov 27, 2026, 11:30.", reply
+    assert "touch 2 of 12 (an email), due Nov 27, 2026, 11:30" in mine, mine
     assert lead_row(database, lead).cadence_due_at == chosen
     assert nudge(cases, 27, "11:29") == 0
     assert nudge(cases, 27, "11:30") == 1
@@ -338,5 +338,5 @@ def test_mine_shows_the_touchs_due_time_not_the_next_reminder(cases, database) -
         mine = my_leads(cases, database).mine("U0REP1").text
     assert "touch 2 of 12 (an email), overdue since 10:02" in mine, mine
     assert "2026-11-27 00:00" not in mine
-    assert "You are away through 2026-11-26" in mine, mine
+    assert "You are away through Nov 26, 2026" in mine, mine
     assert lead_row(database, lead).cadence_step == 2

@@ -76,7 +76,7 @@ def breaches_everywhere(database: Database, cases: UseCases) -> dict[str, object
         "report": (today.overall.within_sla, today.overall.breaches),
         "rep": [(f.group, f.within_sla, f.breaches) for f in today.by_owner],
         "standup": "Within the SLA (5m): 0% · breaches: 1" in str(standup.payload()),
-        "home": "0 of 1 touched within the SLA; 1 breach" in str(home),
+        "home": "within the SLA: 0 of 1 lead touched or past its deadline; 1 breach" in str(home),
         "gauge": gauge,
     }
 

@@ -24,6 +24,7 @@ from bot.goals.chart import (
     build_figure,
     burn_up_png,
 )
+from bot.ui.catalogue import Catalogue
 from sla_rules.agreement import load_agreement
 from sla_rules.business_clock import BusinessClock
 from sla_rules.progress import month_bounds, pace_line
@@ -107,6 +108,18 @@ def test_one_panel_per_goal_titled_with_label_and_actual_over_target(count: int)
         title = panel(figure, index).get_title(loc="left")
         assert item.label in title
         assert f"{round(item.actual[-1][1])} / {item.target}" in title
+
+
+@pytest.mark.parametrize(("locale", "target"), [("es-ES", "2.500"), ("es-MX", "2,500")])
+def test_numbers_on_the_chart_use_the_locales_separators(locale: str, target: str) -> None:
+    cat = Catalogue(locale)
+    labels = ChartLabels("Real", "Ritmo", "Meta", number=cat.number)
+    figure = build_figure([goal("visits", 2500, label="Visitas")], "Metas", TODAY, labels)
+    figure.canvas.draw()
+    axes = panel(figure, 0)
+    assert axes.get_title(loc="left").endswith(f" / {target}")
+    ticks = [label.get_text() for label in axes.get_yticklabels()]
+    assert any(target[0] in tick and target[1] in tick for tick in ticks), ticks
 
 
 def test_panels_follow_the_series_order_with_translated_labels() -> None:

@@ -57,7 +57,12 @@ def test_wrong_touch_kind_lists_the_choices() -> None:
     ("section", "key", "value", "message"),
     [
         (None, "version", 2, "must be 1"),
-        (None, "locale", "fr", "must be one of en, es"),
+        (
+            None,
+            "locale",
+            "fr",
+            "must be en or es, or either with a region, such as es-MX, es-ES or en-US",
+        ),
         ("response", "clock", "sometimes", "must be one of always, business_hours"),
         ("standup", "sections", ["goals", "mood"], "must be one of depth, goals, speed"),
         ("cadence", "stop_on", ["bored"], "must be one of " + ", ".join(sorted(OUTCOMES))),
