@@ -11,6 +11,7 @@ from bot.bootstrap import boot
 from bot.runtime.heap import freeze_startup_heap
 from bot.runtime.logs import configure_from_settings
 from bot.runtime.server import HttpServer
+from bot.runtime.socket_link import close_socket_mode
 from bot.settings import Settings
 from sla_rules.agreement import Agreement
 
@@ -47,5 +48,5 @@ def run(settings: Settings, agreement: Agreement | None = None) -> None:
         server.serve_forever()
     finally:
         if socket_handler is not None:
-            socket_handler.close()
+            close_socket_mode(socket_handler)
         bot.close()

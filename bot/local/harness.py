@@ -22,6 +22,7 @@ from bot.outbox.worker import PACE_SECONDS
 from bot.runtime.clock import Clock, utc_now
 from bot.runtime.heap import freeze_startup_heap
 from bot.runtime.server import HttpServer, local_server
+from bot.runtime.socket_link import close_socket_mode
 from bot.settings import Settings, load_settings
 from storage.outbox import count_pending
 
@@ -173,7 +174,7 @@ class LocalBot:
     def stop(self) -> None:
         """Stop everything this harness started."""
         if self._socket is not None:
-            self._socket.close()
+            close_socket_mode(self._socket)
         if self.server is not None:
             self.server.stop()
         if self.bot is not None:
