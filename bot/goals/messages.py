@@ -154,7 +154,8 @@ class GoalMessages:
         if actual is not None:
             lines += ["", cat.t("calc.with_actuals"), *self._funnel_lines(actual)]
         title = cat.t("calc.title_what_if" if what_if else "calc.title")
-        footer = cat.t("calc.rounding") + " " + cat.t("calc.footer")
+        examples = {"share": cat.decimal(0.5), "rate": cat.decimal(0.1)}
+        footer = cat.t("calc.rounding") + " " + cat.t("calc.footer", **examples)
         return text_reply(title, lines, footer=footer)
 
     def _rate(self, rate: float) -> str:
