@@ -9,7 +9,7 @@ from bot.goals.book import GoalStatus
 from bot.ui.blocks import Reply, context, divider, escape, section, text_reply
 from bot.ui.catalogue import Catalogue
 from sla_rules.funnel import FunnelPlan, as_percent
-from sla_rules.progress import Need, needed
+from sla_rules.progress import BEHIND_FROM, ON_TRACK_FROM, Need, needed
 
 BAR_CELLS = 10
 BAND_EMOJI = {
@@ -38,7 +38,7 @@ class GoalMessages:
         cat = self.cat
         p = status.progress
         band = cat.t(f"goals.band_{p.band}")
-        pace = cat.t("goals.pace", pace=round(p.pace)) if p.pace is not None else ""
+        pace = cat.t("goals.pace", pace=cat.percent(p.pace / 100)) if p.pace is not None else ""
         still = needed(p.remaining, p.business_days_left)
         if closed and still.more:
             need = cat.plural("goals.month_over", still.more)
@@ -50,7 +50,7 @@ class GoalMessages:
             bar=bar(p.percent_of_target),
             actual=cat.number(round(p.actual)),
             target=cat.number(p.target),
-            percent=round(p.percent_of_target),
+            percent=cat.percent(p.percent_of_target / 100),
             emoji=BAND_EMOJI[p.band],
             band=band,
             pace=pace,
@@ -96,7 +96,16 @@ class GoalMessages:
             )
             title = cat.t("goals.title", month=month, day=day)
         return text_reply(
-            title, [self.goal_line(s, closed) for s in statuses], footer=cat.t("goals.footer")
+            title, [self.goal_line(s, closed) for s in statuses], footer=self._bands_footer()
+        )
+
+    def _bands_footer(self) -> str:
+        """What the pace bands mean, at the borders the rules use."""
+        cat = self.cat
+        return cat.t(
+            "goals.footer",
+            on_track=cat.percent(ON_TRACK_FROM / 100),
+            behind=cat.percent(BEHIND_FROM / 100),
         )
 
     def not_a_month(self) -> Reply:
@@ -139,7 +148,7 @@ class GoalMessages:
         text = cat.t(
             key,
             metric=metric,
-            milestone=milestone,
+            milestone=cat.percent(milestone / 100),
             actual=cat.number(actual),
             target=cat.number(target),
         )
