@@ -82,8 +82,7 @@ class GoalMessages:
         """The team's goals on a day (/sla goals and the App Home); closed: a past month's."""
         cat = self.cat
         first = statuses[0].progress if statuses else None
-        # Not strftime: glibc writes year 1 as "1", not "0001".
-        month = f"{today.year:04d}-{today.month:02d}"
+        month = cat.month(today)
         if closed:
             title = cat.t("goals.title_closed", month=month)
         else:
@@ -114,7 +113,7 @@ class GoalMessages:
 
     def month_ahead(self, first: date) -> Reply:
         """/sla goals was asked for a month that has not started."""
-        return text_reply(self.cat.t("goals.month_ahead", month=f"{first:%Y-%m}"))
+        return text_reply(self.cat.t("goals.month_ahead", month=self.cat.month(first)))
 
     def standup(
         self,
@@ -126,9 +125,9 @@ class GoalMessages:
         """The daily standup post: goals, then yesterday's speed, then the month's depth."""
         cat = self.cat
         blocks = [
-            section(cat.t("standup.title", company=escape(self.company), date=today.isoformat()))
+            section(cat.t("standup.title", company=escape(self.company), date=cat.date(today)))
         ]
-        text_parts = [cat.t("standup.text", date=today.isoformat())]
+        text_parts = [cat.t("standup.text", date=cat.date(today))]
         if statuses:
             lines = [self.goal_line(s) for s in statuses]
             blocks += [section(cat.t("standup.goals") + "\n" + "\n".join(lines))]

@@ -59,7 +59,7 @@ class CountRecorder:
             self.cat.t(
                 "record.done",
                 metric=metric,
-                date=str(result.day),
+                date=self.cat.date(result.day),
                 value=self.cat.number(result.value or 0),
             )
         )

@@ -179,7 +179,10 @@ class Catalogue:
 
     def month(self, day: date) -> str:
         """A day's month and year as the locale names it: November 2026 / noviembre de 2026."""
-        return format_skeleton("yMMMM", day, locale=self.babel)
+        # The locale's pattern with the year written in full: CLDR's bare `y` writes year 1 as
+        # "1", which reads as a day ("January 1"); "January 0001" cannot be misread.
+        pattern = re.sub(r"\by\b", "yyyy", self.babel.datetime_skeletons["yMMMM"].pattern)
+        return format_date(day, pattern, locale=self.babel)
 
     def clock(self, moment: datetime) -> str:
         """A time of day on the 24-hour clock, as business hours are written: 20:58."""
