@@ -70,6 +70,6 @@ class BurnUp:
             for goal in series
         ]
         text = cat.t(
-            "standup.chart_alt", month=f"{day:%Y-%m}", date=day.isoformat(), goals=cat.join(goals)
+            "standup.chart_alt", month=cat.month(day), date=cat.date(day), goals=cat.join(goals)
         )
         return truncate(text, ALT_TEXT_LIMIT)

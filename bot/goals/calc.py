@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from bot.goals.book import GoalBook
 from bot.goals.messages import GoalMessages
 from bot.ui.blocks import Reply, escape, text_reply
@@ -30,6 +32,8 @@ ARGUMENTS = {
     "visita": "visit_to_lead",
     "visit_to_lead": "visit_to_lead",
 }
+# Past this a float no longer holds every unit typed: refused rather than shown rounded.
+MAX_FIGURE = 10**15
 
 
 class Calculator:
@@ -51,17 +55,20 @@ class Calculator:
             name, _, value = word.partition("=")
             key = ARGUMENTS.get(normalize(name))
             if key is None:
-                return text_reply(self.cat.t("calc.unknown_argument", argument=escape(name[:40])))
-            try:
-                inputs[key] = float(value.replace(",", ""))
-            except ValueError:
                 return text_reply(
                     self.cat.t(
-                        "calc.bad_argument",
+                        "calc.unknown_argument",
                         argument=escape(name[:40]),
-                        reason=self.cat.t("input.invalid"),
+                        rate=self.cat.decimal(0.1),
                     )
                 )
+            number = self.cat.read_number(value)
+            reason = self._unreadable(value, number)
+            if reason is not None:
+                return text_reply(
+                    self.cat.t("calc.bad_argument", argument=escape(name[:40]), reason=reason)
+                )
+            inputs[key] = float(number)
             what_if = True
         try:
             plan = reverse_funnel(**inputs)
@@ -75,6 +82,15 @@ class Calculator:
                 )
             )
         return self.messages.funnel(plan, actual, what_if)
+
+    def _unreadable(self, typed: str, number: Decimal | None) -> str | None:
+        """Why a typed value is not a number the funnel can use as typed, if it is not."""
+        if number is None:
+            example = self.cat.decimal(1200.5)
+            return self.cat.t("calc.reason.not_a_number", typed=escape(typed[:40]), example=example)
+        if abs(number) > MAX_FIGURE:
+            return self.cat.t("calc.reason.too_large", max=self.cat.number(MAX_FIGURE))
+        return None
 
     def _with_actuals(self, inputs: dict[str, float]):
         """This month's actual conversion rates, when visits, leads and clients are known."""
@@ -96,4 +112,8 @@ class Calculator:
         key = f"calc.reason.{error.code}"
         if not self.cat.has(key):
             return error.reason
-        return self.cat.t(key, value=self.cat.number(error.value))
+        # The least figure each input is used at (a cent, a hundredth of a percent).
+        least = (
+            self.cat.decimal(0.0001, 4) if error.code == "rate_step" else self.cat.decimal(0.01, 2)
+        )
+        return self.cat.t(key, value=self.cat.number(error.value), least=least)

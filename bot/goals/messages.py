@@ -9,7 +9,7 @@ from bot.goals.book import GoalStatus
 from bot.ui.blocks import Reply, context, divider, escape, section, text_reply
 from bot.ui.catalogue import Catalogue
 from sla_rules.funnel import FunnelPlan, as_percent
-from sla_rules.progress import Need, needed
+from sla_rules.progress import BEHIND_FROM, ON_TRACK_FROM, Need, needed
 
 BAR_CELLS = 10
 BAND_EMOJI = {
@@ -38,7 +38,7 @@ class GoalMessages:
         cat = self.cat
         p = status.progress
         band = cat.t(f"goals.band_{p.band}")
-        pace = cat.t("goals.pace", pace=round(p.pace)) if p.pace is not None else ""
+        pace = cat.t("goals.pace", pace=cat.percent(p.pace / 100)) if p.pace is not None else ""
         still = needed(p.remaining, p.business_days_left)
         if closed and still.more:
             need = cat.plural("goals.month_over", still.more)
@@ -50,7 +50,7 @@ class GoalMessages:
             bar=bar(p.percent_of_target),
             actual=cat.number(round(p.actual)),
             target=cat.number(p.target),
-            percent=round(p.percent_of_target),
+            percent=cat.percent(p.percent_of_target / 100),
             emoji=BAND_EMOJI[p.band],
             band=band,
             pace=pace,
@@ -82,8 +82,7 @@ class GoalMessages:
         """The team's goals on a day (/sla goals and the App Home); closed: a past month's."""
         cat = self.cat
         first = statuses[0].progress if statuses else None
-        # Not strftime: glibc writes year 1 as "1", not "0001".
-        month = f"{today.year:04d}-{today.month:02d}"
+        month = cat.month(today)
         if closed:
             title = cat.t("goals.title_closed", month=month)
         else:
@@ -96,7 +95,16 @@ class GoalMessages:
             )
             title = cat.t("goals.title", month=month, day=day)
         return text_reply(
-            title, [self.goal_line(s, closed) for s in statuses], footer=cat.t("goals.footer")
+            title, [self.goal_line(s, closed) for s in statuses], footer=self._bands_footer()
+        )
+
+    def _bands_footer(self) -> str:
+        """What the pace bands mean, at the borders the rules use."""
+        cat = self.cat
+        return cat.t(
+            "goals.footer",
+            on_track=cat.percent(ON_TRACK_FROM / 100),
+            behind=cat.percent(BEHIND_FROM / 100),
         )
 
     def not_a_month(self) -> Reply:
@@ -105,7 +113,7 @@ class GoalMessages:
 
     def month_ahead(self, first: date) -> Reply:
         """/sla goals was asked for a month that has not started."""
-        return text_reply(self.cat.t("goals.month_ahead", month=f"{first:%Y-%m}"))
+        return text_reply(self.cat.t("goals.month_ahead", month=self.cat.month(first)))
 
     def standup(
         self,
@@ -117,9 +125,9 @@ class GoalMessages:
         """The daily standup post: goals, then yesterday's speed, then the month's depth."""
         cat = self.cat
         blocks = [
-            section(cat.t("standup.title", company=escape(self.company), date=today.isoformat()))
+            section(cat.t("standup.title", company=escape(self.company), date=cat.date(today)))
         ]
-        text_parts = [cat.t("standup.text", date=today.isoformat())]
+        text_parts = [cat.t("standup.text", date=cat.date(today))]
         if statuses:
             lines = [self.goal_line(s) for s in statuses]
             blocks += [section(cat.t("standup.goals") + "\n" + "\n".join(lines))]
@@ -139,7 +147,7 @@ class GoalMessages:
         text = cat.t(
             key,
             metric=metric,
-            milestone=milestone,
+            milestone=cat.percent(milestone / 100),
             actual=cat.number(actual),
             target=cat.number(target),
         )
@@ -154,7 +162,8 @@ class GoalMessages:
         if actual is not None:
             lines += ["", cat.t("calc.with_actuals"), *self._funnel_lines(actual)]
         title = cat.t("calc.title_what_if" if what_if else "calc.title")
-        footer = cat.t("calc.rounding") + " " + cat.t("calc.footer")
+        examples = {"share": cat.decimal(0.5), "rate": cat.decimal(0.1)}
+        footer = cat.t("calc.rounding") + " " + cat.t("calc.footer", **examples)
         return text_reply(title, lines, footer=footer)
 
     def _rate(self, rate: float) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.goals.book import GoalBook, RecordResult
 from bot.ui.blocks import Reply, escape, text_reply
 from bot.ui.catalogue import Catalogue
+from sla_rules.counts import MAX_COUNT
 
 
 class CountRecorder:
@@ -27,7 +28,11 @@ class CountRecorder:
         if goal is not None and goal.source != "reported":
             source = cat.t(f"record.source_{goal.source}")
         return cat.t(
-            f"record.{result.refusal}", metric=metric[:64], known=self.known(), source=source
+            f"record.{result.refusal}",
+            metric=metric[:64],
+            known=self.known(),
+            source=source,
+            max=cat.number(MAX_COUNT),
         )
 
     def command(self, args: str, user_id: str) -> Reply:
@@ -35,8 +40,17 @@ class CountRecorder:
         words = args.split()
         if len(words) not in (2, 3):
             return text_reply(self.cat.t("record.usage", known=self.known()))
-        metric, value = words[0].lower(), words[1]
+        metric, typed = words[0].lower(), words[1]
         day = words[2] if len(words) == 3 else None
+        # Read as the locale writes numbers (1.200 is 1200 in es-ES, 1.2 in en-US), never by
+        # dropping separators: a count that is not whole is refused, not rounded.
+        number = self.cat.read_number(typed)
+        if number is None:
+            example = self.cat.number(1200)
+            return text_reply(
+                self.cat.t("record.not_a_number", typed=escape(typed[:40]), example=example)
+            )
+        value = int(number) if number == number.to_integral_value() else float(number)
         result = self.goals.record(metric, value, day, "set", user_id)
         if result.refusal is not None:
             # Slack reads the echoed word as mrkdwn (the API's JSON answer shows it as sent).
@@ -45,7 +59,7 @@ class CountRecorder:
             self.cat.t(
                 "record.done",
                 metric=metric,
-                date=str(result.day),
+                date=self.cat.date(result.day),
                 value=self.cat.number(result.value or 0),
             )
         )

@@ -276,13 +276,13 @@ class Reports:
     def _label(self, period: Period) -> str:
         if self.cat.has(f"report.label.{period.key}"):
             return self.cat.t(f"report.label.{period.key}")
-        return self.cat.t("report.label.named", month=period.key)
+        return self.cat.t("report.label.named", month=self.cat.month(period.first_day(self.zone)))
 
     def _range(self, period: Period) -> str:
         first, last = period.first_day(self.zone), period.last_day(self.zone)
         if first == last:
-            return first.isoformat()
-        return self.cat.t("report.range", first=first.isoformat(), last=last.isoformat())
+            return self.cat.date(first)
+        return self.cat.t("report.range", first=self.cat.date(first), last=self.cat.date(last))
 
     def _footer(self) -> str:
         clock = self.cat.t(f"report.clock_{self.clock_mode}")

@@ -9,6 +9,7 @@ as Spanish `many`, for a million and more) falls back to `key.other`.
 
 from __future__ import annotations
 
+import re
 import string
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -19,7 +20,14 @@ from typing import Any
 import yaml
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton, get_datetime_format
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import (
+    NumberFormatError,
+    format_decimal,
+    format_percent,
+    get_decimal_symbol,
+    get_group_symbol,
+    parse_decimal,
+)
 
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 SUPPORTED_LOCALES = ("en", "es")
@@ -28,6 +36,11 @@ SUPPORTED_LOCALES = ("en", "es")
 DEFAULT_REGIONS = {"en": "US", "es": "419"}
 # Every CLDR plural category; the ones a language does not use must not appear in its keys.
 PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
+# What a typed number may hold before the locale reads it: ASCII digits (Decimal would take
+# Arabic-Indic or full-width ones too), a sign, the two separators; a digit at each end.
+_TYPED_NUMBER = re.compile(r"[+-]?[0-9](?:[0-9.,]*[0-9])?", re.ASCII)
+# Longer than any count or amount anyone types: refused before Decimal works on it.
+_MAX_TYPED = 40
 
 
 def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:
@@ -136,6 +149,25 @@ class Catalogue:
         rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)
         return format_decimal(rounded, format=pattern, locale=self.babel)
 
+    def read_number(self, text: str) -> Decimal | None:
+        """A number typed as the locale writes it (1.200,5 in es-ES, 1,200.5 in es-MX); None if not.
+
+        A lone point that cannot group thousands (0.1 or 1.5 in es-ES) is a decimal point, as
+        programmers and the examples write it; anything else the locale does not write (0,1 in
+        en-US, 1,2,0,0, 1e3, unicode digits) is refused rather than read as another number.
+        """
+        typed = text.strip()
+        if len(typed) > _MAX_TYPED or not _TYPED_NUMBER.fullmatch(typed):
+            return None
+        try:
+            return parse_decimal(typed, locale=self.babel, strict=True)
+        except NumberFormatError:
+            pass
+        point_groups = get_group_symbol(self.babel) == "." != get_decimal_symbol(self.babel)
+        if point_groups and typed.count(".") == 1 and "," not in typed:
+            return Decimal(typed)
+        return None
+
     def percent(self, share: float, digits: int = 0) -> str:
         """A share (0.08) as the locale writes a percentage: 8% in es-MX, 8 % in es-ES."""
         rounded = round(share, digits + 2)
@@ -147,7 +179,10 @@ class Catalogue:
 
     def month(self, day: date) -> str:
         """A day's month and year as the locale names it: November 2026 / noviembre de 2026."""
-        return format_skeleton("yMMMM", day, locale=self.babel)
+        # The locale's pattern with the year written in full: CLDR's bare `y` writes year 1 as
+        # "1", which reads as a day ("January 1"); "January 0001" cannot be misread.
+        pattern = re.sub(r"\by\b", "yyyy", self.babel.datetime_skeletons["yMMMM"].pattern)
+        return format_date(day, pattern, locale=self.babel)
 
     def clock(self, moment: datetime) -> str:
         """A time of day on the 24-hour clock, as business hours are written: 20:58."""

@@ -114,7 +114,7 @@ def test_demo_plays_the_session_and_exits_zero() -> None:
     assert "Cadence finished on L-2: @luis reached the lead." in text
     assert "no nudge goes to @ana while she is away" in text
     # Goals: a simulated month, the standup with its chart saved, celebrations.
-    assert "daily standup for 2026-11-27" in text
+    assert "daily standup for Nov 27, 2026" in text
     assert "The burn-up chart posted in the thread is saved at" in text
     assert "50% of the monthly contacts goal" in text
 

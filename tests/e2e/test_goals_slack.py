@@ -8,9 +8,12 @@ from datetime import timedelta
 import pytest
 
 from bot.local.harness import LocalBot
+from bot.ui.catalogue import Catalogue
 from bot.ui.render import render_blocks, render_message
 from tests.helpers import drain, hand_off, post_json
 from tests.paths import EXAMPLES
+
+EN = Catalogue("en")
 
 
 @pytest.fixture
@@ -92,10 +95,12 @@ def test_goals_of_another_month_are_that_months_or_say_why_not(bot: LocalBot) ->
     today = bot.bot.cases.goals.today()
     before = today.replace(day=1) - timedelta(days=1)
     after = today.replace(day=28) + timedelta(days=4)
-    assert ask(bot, f"goals {before:%Y-%m}").startswith(f"Goals for {before:%Y-%m} (month closed)")
-    assert ask(bot, f"metas {after:%Y-%m}").startswith(f"{after:%Y-%m} has not started yet")
+    assert ask(bot, f"goals {before:%Y-%m}").startswith(
+        f"Goals for {EN.month(before)} (month closed)"
+    )
+    assert ask(bot, f"metas {after:%Y-%m}").startswith(f"{EN.month(after)} has not started yet")
     assert ask(bot, "goals <@U0REP1>").startswith("Write the month as YYYY-MM")
-    assert ask(bot, "goals").startswith(f"Goals for {today:%Y-%m} (business day")
+    assert ask(bot, "goals").startswith(f"Goals for {EN.month(today)} (business day")
 
 
 def test_calc_in_slack(bot: LocalBot) -> None:
@@ -141,7 +146,7 @@ def test_the_chart_upload_describes_its_figures_for_screen_readers(bot: LocalBot
     drain(bot, timeout=30)
     [upload] = standin.calls("files.getUploadURLExternal")
     alt = str(upload.args.get("alt_txt") or "")
-    assert alt.startswith(f"Burn-up chart of {result.day:%Y-%m}")
+    assert alt.startswith(f"Burn-up chart of {EN.month(result.day)}")
     # Every goal with its count so far, its target and where the pace says it should be.
     for label, target in (("Visits", "2,500"), ("Contacts", "250"), ("Clients", "20")):
         assert re.search(rf"{label}: [0-9,]+ of {target} \(pace [0-9,]+\)", alt), alt

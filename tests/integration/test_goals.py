@@ -15,6 +15,7 @@ from bot.cadence.requests import TouchRequest
 from bot.leads.handoff_input import HandoffIn
 from bot.runtime.clock import utc_now
 from bot.slash.goals import GoalCommands
+from bot.ui.catalogue import Catalogue
 from sla_rules.agreement import load_agreement
 from sla_rules.periods import parse_period
 from storage.engine import make_engine
@@ -23,6 +24,7 @@ from storage.unit_of_work import Database
 from tests.helpers import run_together
 from tests.paths import EXAMPLES
 
+EN = Catalogue("en")
 AGREEMENT = load_agreement(EXAMPLES / "agreement.en.yaml")
 # Friday 27 November 2026, 10:00 in Mexico City.
 FRIDAY = "2026-11-27 16:00:00"
@@ -105,7 +107,7 @@ def test_the_standup_posts_once_a_day_at_its_time(cases: UseCases, database: Dat
         assert cases.standup.tick() == 0
     kinds = [row.kind for row in posts(database)]
     assert kinds == ["post", "chart"]
-    assert "daily standup for 2026-11-27" in posts(database)[0].payload["text"].lower()
+    assert "daily standup for nov 27, 2026" in posts(database)[0].payload["text"].lower()
 
 
 def test_a_bot_that_was_down_posts_late_the_same_day(cases, database) -> None:
@@ -227,12 +229,12 @@ def test_goals_for_a_past_month_come_from_its_records(cases: UseCases) -> None:
         cases.goals.record("visits", 40, None, "add", "U0MKT1")
         november = goal_commands(cases).progress("2026-11").text
         december = goal_commands(cases).progress("").text
-    assert november.startswith("*Goals for 2026-11* (month closed)")
+    assert november.startswith("*Goals for November 2026* (month closed)")
     assert "*Visits* ▓▓▓▓▓▓▓▓▓▓ 2,600 / 2,500 (104%)" in november
     assert "target met" in november
     assert "*Contacts* ░░░░░░░░░░ 3 / 250 (1%)" in november
     assert "247 short at the month's end" in november
-    assert december.startswith("*Goals for 2026-12* (business day 2 of 21)")
+    assert december.startswith("*Goals for December 2026* (business day 2 of 21)")
     assert "40 / 2,500" in december and "0 / 250" in december
 
 
@@ -240,7 +242,7 @@ def test_goals_say_a_future_month_has_no_figures_yet(cases: UseCases) -> None:
     with freeze_time("2026-12-02 16:00:00"):
         answer = goal_commands(cases).progress("2027-01").text
     assert answer == (
-        "2027-01 has not started yet: goals are shown for this month and the months before it."
+        "January 2027 has not started yet: goals are shown for this month and the months before it."
     )
 
 
@@ -264,9 +266,11 @@ def test_goals_never_show_this_month_under_another_label(cases: UseCases, text: 
     if asked is None or asked.key in ("today", "yesterday", "week"):
         assert answer.startswith("Write the month as YYYY-MM")
     elif asked.key in ("month", "2026-12"):
-        assert answer.startswith("*Goals for 2026-12* (business day 2 of 21)")
+        assert answer.startswith("*Goals for December 2026* (business day 2 of 21)")
     elif asked.key > "2026-12":
-        assert answer.startswith(f"{asked.key} has not started yet")
+        first = asked.first_day(AGREEMENT.zone)
+        assert answer.startswith(f"{EN.month(first)} has not started yet")
     else:
-        assert answer.startswith(f"*Goals for {asked.key}* (month closed)")
+        first = asked.first_day(AGREEMENT.zone)
+        assert answer.startswith(f"*Goals for {EN.month(first)}* (month closed)")
     assert "<@" not in answer and "<!" not in answer

@@ -25,7 +25,7 @@ def test_the_speed_command_in_english(reports: Reports) -> None:
     with freeze_time(NOW):
         reply = reports.command("speed week")
     assert reply.text.splitlines() == [
-        "*Speed to lead* · this week (2026-11-23 – 2026-11-25)",
+        "*Speed to lead* · this week (Nov 23, 2026 – Nov 25, 2026)",
         "Handed off: 6 · claimed: 5 · touched: 5 · never touched: 1",
         "Time to first touch: median 3m · p90 10m",
         "Time to claim: median 1m",
@@ -59,7 +59,7 @@ def test_the_depth_command_in_english(reports: Reports) -> None:
     with freeze_time(NOW):
         lines = reports.command("depth").text.splitlines()
     assert lines[:5] == [
-        "*Follow-up depth* · this month (2026-11-01 – 2026-11-25)",
+        "*Follow-up depth* · this month (Nov 1, 2026 – Nov 25, 2026)",
         "Leads: 8 · touches: 27 (16 calls, 4 voicemails and 7 emails)",
         "Average touches per lead: 3.4 of 12 planned · plan completion: 28%",
         "Reached: 1 · won: 1 · disqualified: 1 · never reached: 1",
@@ -102,7 +102,7 @@ def test_the_command_in_spanish(reports: Reports, database: Database) -> None:
         speed = spanish.command("Velocidad HOY").text.splitlines()
         depth = spanish.command("profundidad semana").text.splitlines()
     assert speed[:2] == [
-        "*Velocidad de respuesta* · hoy (2026-11-25)",
+        "*Velocidad de respuesta* · hoy (25 nov 2026)",
         "Entregados: 2 · tomados: 1 · contactados: 1 · sin ningún intento: 1",
     ]
     assert "• sin tomar: entregados: 1 · primer intento: mediana —, p90 —" in speed[-5]
@@ -115,11 +115,13 @@ def test_an_empty_period_says_so(reports: Reports) -> None:
         reply = reports.command("speed 2026-09")
         compact = reports.depth_lines(reports.depth(period("2026-09")), compact=True)
     assert reply.text.splitlines() == [
-        "*Speed to lead* · 2026-09 (2026-09-01 – 2026-09-30)",
-        "No leads were handed off in this period (2026-09-01 – 2026-09-30): nothing to report yet.",
+        "*Speed to lead* · September 2026 (Sep 1, 2026 – Sep 30, 2026)",
+        "No leads were handed off in this period (Sep 1, 2026 – Sep 30, 2026):"
+        " nothing to report yet.",
     ]
     assert compact == [
-        "No leads were handed off in this period (2026-09-01 – 2026-09-30): nothing to report yet.",
+        "No leads were handed off in this period (Sep 1, 2026 – Sep 30, 2026):"
+        " nothing to report yet.",
         "As of now, open leads from any month: 4, not reached yet · never touched: 1"
         " · under 5 touches after 14 days: 1",
     ]

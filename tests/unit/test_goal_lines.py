@@ -62,3 +62,24 @@ def test_the_line_says_the_total_still_needed_and_the_rate(
     locale: str, target: int, actual: int, today: date, words: str
 ) -> None:
     assert need(locale, target, actual, today) == words
+
+
+@pytest.mark.parametrize(
+    ("locale", "share", "pace", "milestone", "bands"),
+    [
+        ("en", "(60%)", "(pace 105%)", "*50% of the monthly", "99% or more"),
+        ("es-MX", "(60%)", "(ritmo 105%)", "*50% de la meta", "99% o más"),
+        ("es-ES", "(60\xa0%)", "(ritmo 105\xa0%)", "*50\xa0% de la meta", "99\xa0% o más"),
+    ],
+)
+def test_percentages_are_written_as_the_locale_writes_them(
+    locale: str, share: str, pace: str, milestone: str, bands: str
+) -> None:
+    messages = GoalMessages(Catalogue(locale), "Acme", "MXN")
+    # 6 of 10 on the 12th business day of 21: ahead of the pro-rated 5.7 (pace 105%).
+    status = GoalStatus("contacts", GOAL, progress("contacts", 10, 6, date(2026, 12, 16), CLOCK))
+    line = messages.goal_line(status)
+    assert share in line and pace in line
+    assert milestone in messages.celebration("contacts", 50, 5, 10, []).text
+    footer = messages.goals([status], date(2026, 12, 16)).blocks[-1]
+    assert bands in footer["elements"][0]["text"]
