@@ -36,7 +36,15 @@ HINTS: dict[str, str] = {
 
 
 class SettingsError(Exception):
-    """A setting is missing or malformed; the message is one line naming the variable."""
+    """A setting is missing or malformed; the message is one line naming the variable.
+
+    `code` (when set) names a catalogue message under `settings.` that says the same in the
+    agreement's language, once an agreement has been read.
+    """
+
+    def __init__(self, message: str, code: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class Settings(BaseSettings):
@@ -140,10 +148,11 @@ class Settings(BaseSettings):
     def require_slack(self) -> None:
         """Check that what `sla-bot run` needs to reach Slack is there, or raise SettingsError."""
         if self.slack_bot_token is None:
-            raise SettingsError(_missing("SLACK_BOT_TOKEN"))
+            raise SettingsError(_missing("SLACK_BOT_TOKEN"), code="no_bot_token")
         if not self.socket_mode and self.slack_signing_secret is None:
             raise SettingsError(
-                _missing("SLACK_SIGNING_SECRET", " (HTTP mode verifies every request with it)")
+                _missing("SLACK_SIGNING_SECRET", " (HTTP mode verifies every request with it)"),
+                code="no_signing_secret",
             )
 
 

@@ -115,13 +115,24 @@ def _dispatch(args: argparse.Namespace) -> int:
     return _serve(args.command, settings)
 
 
+def _settings_problem(error: SettingsError, settings: Settings) -> str:
+    """A missing setting in the agreement's language when the agreement reads, else English."""
+    try:
+        cat = Catalogue(read_agreement(settings).locale)
+    except AgreementError:
+        cat = Catalogue("en")
+    key = f"settings.{error.code}"
+    said = cat.t(key) if error.code and cat.has(key) else str(error)
+    return cat.t("cli.cannot_start", error=said)
+
+
 def _serve(command: str, settings: Settings) -> int:
     """`run` and `standup`: the agreement, then the database; one line when either fails."""
     try:
         if command == "run":
             settings.require_slack()
     except SettingsError as error:
-        print(Catalogue("en").t("cli.cannot_start", error=error), file=sys.stderr)
+        print(_settings_problem(error, settings), file=sys.stderr)
         return 1
     try:
         agreement = read_agreement(settings)

@@ -311,3 +311,22 @@ def _wait_for_port(port: int, process: subprocess.Popen) -> None:
                 return
         time.sleep(0.1)
     raise AssertionError("the bot did not start listening")
+
+
+def test_a_missing_setting_is_said_in_the_agreements_language(tmp_path: Path) -> None:
+    (tmp_path / "sla.yaml").write_text((EXAMPLES / "acuerdo.es.yaml").read_text("utf-8"))
+    result = subprocess.run(
+        [SLA_BOT, "run"],
+        env=_env(),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert lines == [
+        "sla-bot: no se puede iniciar: SLACK_BOT_TOKEN no está definido: ponle el Bot User OAuth "
+        "Token de la página OAuth & Permissions de tu app (xoxb-…)."
+    ]
