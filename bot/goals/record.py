@@ -45,6 +45,9 @@ class CountRecorder:
         # Read as the locale writes numbers (1.200 is 1200 in es-ES, 1.2 in en-US), never by
         # dropping separators: a count that is not whole is refused, not rounded.
         number = self.cat.read_number(typed)
+        if number is None and typed.isascii() and typed.isdigit():
+            # Only digits, but more than a number is read from: far above any day's count.
+            return text_reply(self.refusal(RecordResult(refusal="too_large"), escape(metric)))
         if number is None:
             example = self.cat.number(1200)
             return text_reply(

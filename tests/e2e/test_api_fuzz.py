@@ -345,9 +345,9 @@ def slack_bot(standin: Any) -> Iterator[LocalBot]:
 @pytest.mark.parametrize(
     ("words", "answer"),
     [
-        ("record visits --5", "The value must be a whole number, such as 120."),
-        ("record visits ²", "The value must be a whole number, such as 120."),
-        ("record visits 1e30", "The value must be a whole number, such as 120."),
+        ("record visits --5", "“--5” is not a number: write a whole number as 1,200."),
+        ("record visits ²", "“²” is not a number: write a whole number as 1,200."),
+        ("record visits 1e30", "“1e30” is not a number: write a whole number as 1,200."),
         ("record visits -5", "The value cannot be negative."),
         ("record visits 99999999999", "The value is too large"),
         ("record visits " + "9" * 5000, "The value is too large"),
@@ -367,7 +367,7 @@ def test_record_command_answers_in_spanish(standin: Any, tracebacks: Tracebacks)
     with LocalBot(EXAMPLES / "acuerdo.es.yaml", standin=standin, ticker=False) as bot:
         ask = bot.slack.slash_command
         [reply] = ask("registrar visitas --5", user_id="U0MKT1").replies()
-        assert reply["text"] == "El valor debe ser un número entero, como 120."
+        assert reply["text"] == "“--5” no es un número: escribe un número entero como 1,200."
         [reply] = ask("registrar visitas 3000000000", user_id="U0MKT1").replies()
         assert reply["text"].startswith("El valor es demasiado grande")
     assert not tracebacks.records

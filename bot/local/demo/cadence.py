@@ -81,7 +81,7 @@ def _walk(
         bot.bot.tick_now()
         _settle(bot)
         label = "Connected" if step == stop_at else OUTCOME_FOR[kinds[step - 1]]
-        when = due.astimezone(zone).strftime("%a %d %b %H:%M")
+        when = bot.bot.deps.catalogue.date_time(due.astimezone(zone))
         print(f"  {when}  DM to @{NAMES[user]}: {_first_line(bot, user)}", file=show.out)
         print(f"  {' ' * len(when)}  @{NAMES[user]} taps “{label}”", file=show.out)
         _press(bot, user, label)
