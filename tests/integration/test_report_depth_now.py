@@ -68,7 +68,7 @@ def test_an_empty_month_still_shows_the_open_leads(database: Database) -> None:
         )
     assert lead.short_id == "L-1"
     assert compact == [
-        "No leads were handed off in this period (2026-12-01): nothing to report yet.",
+        "No leads were handed off in this period (Dec 1, 2026): nothing to report yet.",
         "As of now, open leads from any month: 1, not reached yet · never touched: 1"
         " · under 5 touches after 14 days: 1",
     ]
