@@ -239,6 +239,7 @@ def view_of(**fields: str | None) -> LeadView:
     values |= {
         "via": "api",
         "handed_off_at": now,
+        "created_at": now,
         "respond_by": now + timedelta(minutes=5),
         "status": "unclaimed",
         "announce_channel": "C0HANDOFF",
