@@ -10,6 +10,7 @@ that first write, when both run at once) and gets the replay answer; its work is
 from __future__ import annotations
 
 import hashlib
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -18,7 +19,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import event
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from bot.runtime.clock import Clock
 from storage.goals import once, once_at
@@ -40,6 +41,11 @@ class _Pending:
 
 
 _pending: ContextVar[_Pending | None] = ContextVar("sla_request_key", default=None)
+# The session factories that carry the listeners. Not event.contains(): SQLAlchemy keys it on
+# id(factory) and keeps the entry after the factory is collected, so a new Database's factory
+# born at a freed address was taken as listened and stored no key at all (tests build a bot
+# per test: replays then ran their work again). Weak: a collected factory leaves the set.
+_listened: weakref.WeakSet[sessionmaker[Session]] = weakref.WeakSet()
 
 
 def request_key(kind: str, *ids: object, extra: tuple[str, ...] = ()) -> str | None:
@@ -64,9 +70,10 @@ class RequestKeys:
         self.clock = clock
         sessions = database.sessions
         # Once per session factory: two bots built on one Database must not claim a key twice.
-        for name, listener in LISTENERS.items():
-            if not event.contains(sessions, name, listener):
+        if sessions not in _listened:
+            for name, listener in LISTENERS.items():
                 event.listen(sessions, name, listener)
+            _listened.add(sessions)
 
     def run(self, key: str | None, work: Callable[[], T], replayed: Callable[[], T]) -> T:
         """Do work unless this key was handled before; a replay gets replayed() instead."""

@@ -112,7 +112,7 @@ def test_a_replayed_record_counts_once(bot: LocalBot) -> None:
     for _ in range(3):
         assert bot.slack.send_raw(body, headers).status == 200
     answers = replies(bot, url, 3)
-    assert count(bot, CountEntry) == 1
+    assert count(bot, CountEntry) == 1, answers
     assert sum(answer.startswith("Recorded: visits for") for answer in answers) == 1
     assert sum("already handled" in answer for answer in answers) == 2
 
@@ -146,7 +146,7 @@ def test_a_replayed_modal_submission_creates_one_lead(bot: LocalBot) -> None:
     assert [a.status for a in answers] == [200, 200, 200]
     views = [json.dumps(a.json["view"], ensure_ascii=False) for a in answers]
     assert "Handed off *L-1* (Jorge Ibarra)" in views[0]
-    assert all("already submitted" in view for view in views[1:])
+    assert all("already submitted" in view for view in views[1:]), views
     assert count(bot, Lead) == 1
     assert count(bot, Handoff) == 1  # not even a "same email again" note
     wait_announced(bot, 1)
