@@ -239,6 +239,7 @@ def view_of(**fields: str | None) -> LeadView:
     values |= {
         "via": "api",
         "handed_off_at": now,
+        "created_at": now,
         "respond_by": now + timedelta(minutes=5),
         "status": "unclaimed",
         "announce_channel": "C0HANDOFF",
@@ -277,7 +278,7 @@ def test_every_lead_message_builder_escapes_every_field(
     )
     now = datetime(2026, 11, 25, 16, 2, tzinfo=UTC)
     replies = [
-        messages.announcement(lead),
+        messages.announcement(lead, now),
         messages.released_announcement(lead, owner),
         messages.digest([lead, lead]),
         messages.thread_root(lead),
