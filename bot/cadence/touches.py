@@ -16,7 +16,7 @@ from sla_rules.response import within_sla
 from storage import leads as repo
 from storage.inserts import insert_if_absent
 from storage.models import Touch
-from storage.outbox import enqueue_thread_note
+from storage.outbox import enqueue, enqueue_thread_note
 from storage.unit_of_work import Database
 
 
@@ -96,6 +96,16 @@ class Touches:
             view = LeadView.of(lead)
             note = self.messages.thread_note(view, request, first=first, within_sla=within, now=now)
             enqueue_thread_note(session, lead, now, note.payload())
+            if within is False:
+                # A late first touch changes the card's verdict: redraw it (a moot row when
+                # the lead was never announced).
+                enqueue(
+                    session,
+                    kind="update_announcement",
+                    channel=lead.announce_channel,
+                    lead_id=lead.id,
+                    now=now,
+                )
             # The closing note (if this touch ended the cadence) follows the touch's own note.
             self.keeper.refresh(session, lead, now, reason=request.reason)
             session.flush()

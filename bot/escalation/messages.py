@@ -35,7 +35,7 @@ class LadderMessages:
 
     def remind_owner(self, lead: LeadView, now: datetime) -> Reply:
         """DM to the owner: the first touch is due soon (or now)."""
-        key = "ladder.remind_owner" if now < lead.respond_by else "ladder.remind_owner_late"
+        key = "ladder.remind_owner_late" if lead.breached(now) else "ladder.remind_owner"
         return self._reply(key, lead, now)
 
     def remind_unclaimed(self, lead: LeadView, now: datetime) -> Reply:

@@ -83,8 +83,17 @@ class LeadMessages:
         text = truncate(f"{title}\n{names}", 3000)
         return Reply(text=truncate(title, 3000), blocks=[section(text)])
 
-    def announcement(self, lead: LeadView) -> Reply:
-        """The handoff channel's message for one lead, with Claim while nobody owns it."""
+    def _breach(self, lead: LeadView, now: datetime) -> str | None:
+        """The card's breach line by the SLA's rule (None while the lead keeps to it)."""
+        if not lead.breached(now):
+            return None
+        if lead.first_touch_at is None:
+            return self.cat.t("lead.breached", time=self._respond_by(lead))
+        touched = local_time(lead.first_touch_at, self.zone, lead.clock_start, cat=self.cat)
+        return self.cat.t("lead.breached_touched", time=self._respond_by(lead), touched=touched)
+
+    def announcement(self, lead: LeadView, now: datetime) -> Reply:
+        """The handoff channel's message for one lead as of now, with Claim while unowned."""
         lead = lead.shown()
         cat = self.cat
         lines = [
@@ -103,8 +112,9 @@ class LeadMessages:
         if late is not None:
             lines.append(late)
         lines.append(cat.t("lead.respond_by", time=self._respond_by(lead), zone=self.zone.key))
-        if lead.breached_at is not None and lead.first_touch_at is None:
-            lines.append(cat.t("lead.breached", time=self._respond_by(lead)))
+        breach = self._breach(lead, now)
+        if breach is not None:
+            lines.append(breach)
         body = "\n".join(lines)
         blocks: list[Block]
         if lead.owner_id is None and lead.status == "unclaimed":

@@ -61,9 +61,21 @@ class LeadStories:
             cat.t("story.status", status=cat.t(f"status.{view.status}"), owner=owner),
             cat.t("story.respond_by", time=local_time(view.respond_by, self.zone, now, cat=cat)),
         ]
+        verdict = self._verdict(view, now)
+        if verdict is not None:
+            lines.append(verdict)
         lines += self._speed(view)
         lines += [self._line(event, view, now) for event in events]
         return text_reply(title, lines, footer=cat.t("story.zone", zone=self.zone.key))
+
+    def _verdict(self, lead: LeadView, now: datetime) -> str | None:
+        """The SLA's verdict, by the rule the reports count with (None until it has one)."""
+        if lead.within_sla():
+            return self.cat.t("story.within")
+        if not lead.breached(now):
+            return None
+        key = "story.breached" if lead.first_touch_at is None else "story.breached_touched"
+        return self.cat.t(key)
 
     def _speed(self, lead: LeadView) -> list[str]:
         cat = self.cat

@@ -68,9 +68,10 @@ def build_call(
     session: Session,
     group: Sequence[Pending],
     messages: LeadMessages,
-    charts: ChartMaker | None = None,
+    charts: ChartMaker | None,
+    now: datetime,
 ) -> SlackCall | NotYet | None:
-    """Render a group of outbox rows from the database's current state; None if moot."""
+    """Render a group of outbox rows from the database's state now; None if moot."""
     first = group[0]
     lead = repo.lead_by_id(session, first.lead_id) if first.lead_id is not None else None
     if first.kind == "announce":
@@ -81,7 +82,7 @@ def build_call(
         ]
         if not views:
             return None
-        reply = messages.announcement(views[0]) if len(views) == 1 else messages.digest(views)
+        reply = messages.announcement(views[0], now) if len(views) == 1 else messages.digest(views)
         return SlackCall(
             "chat.postMessage",
             {"channel": first.channel, **reply.payload()},
@@ -98,7 +99,7 @@ def build_call(
             "chat.postMessage", {"channel": first.channel, **note.payload()}, list(group)
         )
     if first.kind == "update_announcement":
-        return _update_call(session, group, lead, messages)
+        return _update_call(session, group, lead, messages, now)
     if first.kind == "chart":
         return _chart_call(session, first, charts)
     if first.kind == "thread_root":
@@ -121,7 +122,11 @@ def build_call(
 
 
 def _update_call(
-    session: Session, group: Sequence[Pending], lead: Lead | None, messages: LeadMessages
+    session: Session,
+    group: Sequence[Pending],
+    lead: Lead | None,
+    messages: LeadMessages,
+    now: datetime,
 ) -> SlackCall | None:
     """Redraw an announcement (or digest) as its leads now stand."""
     payload = group[0].payload
@@ -138,7 +143,7 @@ def _update_call(
     elif "released_from" in payload:
         reply = messages.released_announcement(LeadView.of(lead), payload["released_from"])
     else:
-        reply = messages.announcement(LeadView.of(lead))
+        reply = messages.announcement(LeadView.of(lead), now)
     args = {"channel": lead.announce_channel, "ts": ts, **reply.payload()}
     return SlackCall("chat.update", args, list(group))
 

@@ -133,7 +133,7 @@ class Delivery:
 
     def _render(self, rows: Sequence[Pending]) -> SlackCall | NotYet | None:
         with self.database.reading() as session:
-            return build_call(session, rows, self.messages, self.charts)
+            return build_call(session, rows, self.messages, self.charts, self.clock())
 
     def _build(self, group: Sequence[Pending]) -> tuple[SlackCall | NotYet | None, list[Pending]]:
         """Render the group; rows that cannot be rendered are counted and left out."""

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.ui.blocks import escape
+from sla_rules import response
 from sla_rules.leads import short_id
 from storage.models import Lead
 
@@ -73,6 +74,15 @@ class LeadView:
     def late_by(self) -> timedelta:
         """How long after its handoff the lead reached the bot."""
         return max(self.created_at - self.handed_off_at, timedelta(0))
+
+    def breached(self, now: datetime) -> bool:
+        """Whether the lead broke its response SLA by now: the SLA's rule, not the ladder's."""
+        # `breached_at` only records that the ladder posted a breach (a channel step fired).
+        return response.breached(self.respond_by, self.first_touch_at, now)
+
+    def within_sla(self) -> bool:
+        """Whether the lead's first touch came by its deadline."""
+        return response.within_sla(self.respond_by, self.first_touch_at)
 
     @property
     def time_to_claim(self) -> timedelta | None:

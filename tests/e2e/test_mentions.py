@@ -278,7 +278,7 @@ def test_every_lead_message_builder_escapes_every_field(
     )
     now = datetime(2026, 11, 25, 16, 2, tzinfo=UTC)
     replies = [
-        messages.announcement(lead),
+        messages.announcement(lead, now),
         messages.released_announcement(lead, owner),
         messages.digest([lead, lead]),
         messages.thread_root(lead),
