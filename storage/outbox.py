@@ -338,3 +338,19 @@ def dead_rows(session: Session, limit: int = 20) -> list[DeadRow]:
         .limit(limit)
     ).all()
     return [DeadRow(*row) for row in rows]
+
+
+def announcement_pending(session: Session, lead_ids: Sequence[int]) -> bool:
+    """Whether any of these leads' announcements is still waiting to reach Slack."""
+    if not lead_ids:
+        return False
+    found = session.execute(
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.kind == "announce",
+            OutboxMessage.status == PENDING,
+            OutboxMessage.lead_id.in_(lead_ids),
+        )
+        .limit(1)
+    ).first()
+    return found is not None

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from bot.leads.messages import LeadMessages
 from bot.ui.lead_view import LeadView
 from storage import leads as repo
+from storage import outbox as box
 from storage.models import Lead, OutboxMessage
 
 
@@ -94,6 +95,10 @@ def build_call(
         late_views = [LeadView.of(row) for row in late if row is not None]
         if not late_views:
             return None
+        # Announced first: the managers hear of a late lead once its team can see it (a
+        # dead-lettered announcement no longer holds the note back).
+        if box.announcement_pending(session, [view.id for view in late_views]):
+            return NOT_YET
         note = messages.late_arrivals(late_views)
         return SlackCall(
             "chat.postMessage", {"channel": first.channel, **note.payload()}, list(group)
