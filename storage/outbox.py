@@ -63,6 +63,17 @@ def enqueue_thread_note(
     )
 
 
+def enqueue_card_update(session: Session, lead: Lead, now: datetime) -> int:
+    """Owe a redraw of the lead's announcement from its state at delivery."""
+    return enqueue(
+        session,
+        kind="update_announcement",
+        channel=lead.announce_channel,
+        lead_id=lead.id,
+        now=now,
+    )
+
+
 class DueRow(NamedTuple):
     """What choosing the next sends needs of a row (its payload is read only once leased)."""
 

@@ -16,7 +16,7 @@ from sla_rules.response import within_sla
 from storage import leads as repo
 from storage.inserts import insert_if_absent
 from storage.models import Touch
-from storage.outbox import enqueue, enqueue_thread_note
+from storage.outbox import enqueue_card_update, enqueue_thread_note
 from storage.unit_of_work import Database
 
 
@@ -99,13 +99,7 @@ class Touches:
             if within is False:
                 # A late first touch changes the card's verdict: redraw it (a moot row when
                 # the lead was never announced).
-                enqueue(
-                    session,
-                    kind="update_announcement",
-                    channel=lead.announce_channel,
-                    lead_id=lead.id,
-                    now=now,
-                )
+                enqueue_card_update(session, lead, now)
             # The closing note (if this touch ended the cadence) follows the touch's own note.
             self.keeper.refresh(session, lead, now, reason=request.reason)
             session.flush()

@@ -16,7 +16,7 @@ from sla_rules.business_clock import BusinessClock
 from storage import leads as repo
 from storage.cadence import current_away
 from storage.models import Lead
-from storage.outbox import enqueue
+from storage.outbox import enqueue, enqueue_card_update
 from storage.unit_of_work import Database
 
 
@@ -82,13 +82,7 @@ class Claims:
             self.business.elapsed(lead.created_at, now).total_seconds()
         )
         repo.add_event(session, lead_id, "claimed", now, user_id, seconds=lead.claim_seconds)
-        enqueue(
-            session,
-            kind="update_announcement",
-            channel=lead.announce_channel,
-            lead_id=lead_id,
-            now=now,
-        )
+        enqueue_card_update(session, lead, now)
         # Whether the announcement was a digest is known for sure only at delivery (the
         # worker may not have recorded it yet): always owe the root, moot if not needed.
         enqueue(
