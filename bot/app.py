@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ import handlers
 from bot.bootstrap import UseCases, build_use_cases
 from bot.cadence.answers import TouchAnswers
 from bot.cadence.mine import MyLeads
+from bot.crm.lanes import Connector, CrmFeed
 from bot.deps import Deps
 from bot.home.events import EventUseCases
 from bot.home.tab import HomeTab
@@ -78,9 +80,14 @@ def create_app(
     database: Database | None = None,
     clock: Clock = utc_now,
     pace_seconds: float = PACE_SECONDS,
+    connectors: Sequence[Connector] = (),
 ) -> SlaBot:
-    """Build the whole bot from its settings and agreement."""
+    """Build the whole bot from its settings and agreement (plus its configured CRM connectors)."""
     database = database or Database(make_engine(settings.database_url))
+    # Every lead event owes each configured connector its write, in the change's transaction.
+    feed = CrmFeed(connectors)
+    if connectors:
+        database.event_sinks.append(feed.sink)
     catalogue = Catalogue(agreement.locale)
     client = WebClient(
         token=settings.slack_bot_token,
@@ -118,6 +125,7 @@ def create_app(
         lease_seconds=5 * settings.slack_delivery_timeout + 1,
         charts=cases.burn_up,
         managers=agreement.slack.managers,
+        connectors=feed.connectors,
     )
     replies = ReplySender(proxy=client.proxy)
     background = Background()
