@@ -16,6 +16,7 @@ import handlers
 from bot.bootstrap import UseCases, build_use_cases
 from bot.cadence.answers import TouchAnswers
 from bot.cadence.mine import MyLeads
+from bot.crm.hubspot_setup import hubspot_out
 from bot.crm.lanes import Connector, CrmFeed
 from bot.deps import Deps
 from bot.home.events import EventUseCases
@@ -84,10 +85,6 @@ def create_app(
 ) -> SlaBot:
     """Build the whole bot from its settings and agreement (plus its configured CRM connectors)."""
     database = database or Database(make_engine(settings.database_url))
-    # Every lead event owes each configured connector its write, in the change's transaction.
-    feed = CrmFeed(connectors)
-    if connectors:
-        database.event_sinks.append(feed.sink)
     catalogue = Catalogue(agreement.locale)
     client = WebClient(
         token=settings.slack_bot_token,
@@ -102,6 +99,13 @@ def create_app(
         retry_handlers=[],
         timeout=settings.slack_delivery_timeout,
     )
+    # Every lead event owes each configured connector its write, in the change's transaction.
+    hubspot = hubspot_out(
+        settings, delivery_client, database, catalogue, agreement.slack.managers, clock
+    )
+    feed = CrmFeed([*connectors, *([hubspot] if hubspot else [])])
+    if feed.connectors:
+        database.event_sinks.append(feed.sink)
     bolt = App(
         client=client,
         # Bolt's default of 5 listener threads makes clicks queue for a thread before they

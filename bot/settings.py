@@ -32,6 +32,12 @@ HINTS: dict[str, str] = {
     "SLA_HEALTH_OUTBOX_MAX_AGE_SECONDS": "a number of seconds greater than 0, such as 300: "
     "/healthz answers 503 once a due message has waited longer",
     "SLACK_DELIVERY_TIMEOUT": "seconds to wait for Slack's answer to one message, such as 15",
+    "HUBSPOT_ACCESS_TOKEN": "your HubSpot private app's access token (pat-…), or leave it unset "
+    "to keep HubSpot off",
+    "HUBSPOT_API_URL": "a URL such as https://api.hubapi.com",
+    "HUBSPOT_RATE_PER_10S": "your private app's limit per 10 seconds, such as 100 (or 190)",
+    "HUBSPOT_BREACH_PROPERTY": "the internal name of a contact property set to true on a breach, "
+    "or leave it unset",
 }
 
 
@@ -69,12 +75,19 @@ class Settings(BaseSettings):
     sla_health_outbox_max_age_seconds: float = Field(default=300, gt=0)
     # Seconds the outbox waits for Slack's answer to one call (its leases are five times that).
     slack_delivery_timeout: float = Field(default=15, gt=0, le=120)
+    # HubSpot out (off until the token is set).
+    hubspot_access_token: str | None = None
+    hubspot_api_url: str = "https://api.hubapi.com"
+    hubspot_rate_per_10s: int = Field(default=100, ge=1, le=10_000)
+    hubspot_breach_property: str | None = None
 
     @field_validator(
         "slack_bot_token",
         "slack_signing_secret",
         "slack_app_token",
         "sla_api_token",
+        "hubspot_access_token",
+        "hubspot_breach_property",
         mode="before",
     )
     @classmethod
@@ -115,6 +128,13 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("not an http(s) URL")
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("hubspot_api_url")
+    @classmethod
+    def _hubspot_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("not an http(s) URL")
+        return value.rstrip("/")
 
     @field_validator("slack_app_token")
     @classmethod
