@@ -14,12 +14,14 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from hubspot import HubSpot
+from hubspot.crm.contacts import ApiException as ContactsApiException
 from hubspot.crm.objects import (
     ApiException,
     PublicObjectSearchRequest,
     SimplePublicObjectInput,
     SimplePublicObjectInputForCreate,
 )
+from hubspot.crm.owners import ApiException as OwnersApiException
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
@@ -32,6 +34,8 @@ from bot.outbox.calls import Pending
 from storage.models import Handoff
 
 log = logging.getLogger("sla_bot.crm.hubspot")
+# Each API package of the client raises its own ApiException class.
+API_ERRORS = (ApiException, ContactsApiException, OwnersApiException)
 
 # Private apps: 100 requests per 10 s (190 on some tiers); 0.12 s a call keeps a margin.
 PACE_SECONDS = 0.12
@@ -113,7 +117,7 @@ class HubSpotOut:
                 self.client.crm.contacts.basic_api.update(
                     contact, SimplePublicObjectInput(properties=properties)
                 )
-        except ApiException as error:
+        except API_ERRORS as error:
             return _answer(error, calls)
         except (HTTPError, OSError) as error:  # a timeout or a reset: it may have landed
             return ExternalOutcome(
@@ -190,14 +194,16 @@ class HubSpotOut:
         return email if isinstance(email, str) and "@" in email else None
 
 
-def _answer(error: ApiException, calls: int) -> ExternalOutcome:
+def _answer(
+    error: ApiException | ContactsApiException | OwnersApiException, calls: int
+) -> ExternalOutcome:
     """What HubSpot's refusal means: 429 waits, 5xx retries (in doubt), 4xx is the row's own."""
-    status = int(error.status or 0)
+    status = int(getattr(error, "status", 0) or 0)
     code = f"http_{status}"
     # Calls made before this one landed: the row is in doubt whatever this answer says.
     partial = calls > 0
     if status == 429:
-        headers = error.headers or {}
+        headers = getattr(error, "headers", None) or {}
         retry = headers.get("Retry-After") or headers.get("retry-after") or "1"
         try:
             wait = float(retry)

@@ -10,6 +10,7 @@ from bot.cadence.requests import TouchRequest
 from bot.crm import hubspot_map as hub
 from bot.local.harness import LocalBot
 from tests.e2e.hubspot_fake import HubSpotFake
+from tests.e2e.test_external_lanes import hurry
 from tests.helpers import hand_off, lead_number
 from tests.paths import EXAMPLES
 
@@ -108,7 +109,7 @@ def test_an_outage_then_429s_every_write_lands_once_in_order(
         standin=standin,
         database_url=database_url,
         ticker=False,
-        extra_env=env(fake, per_10s=20),
+        extra_env=env(fake),
     ) as bot:
         assert bot.bot is not None
         leads = [hubspot_lead(bot, str(950 + n)) for n in range(3)]
@@ -119,9 +120,9 @@ def test_an_outage_then_429s_every_write_lands_once_in_order(
                 touch(bot, lead, "call", "no_answer")
         wait_until(lambda: len(fake.state.calls) >= 3)
         assert fake.engagements("calls") == []
-        fake.state.failing = 0  # back up, but at 20 calls per 10 s: it answers 429s too
-        from tests.e2e.test_external_lanes import hurry
-
+        # Back up, but limited to 10 calls per 10 s (the bot believes 1,000): 429s meanwhile.
+        fake.state.per_10s = 10
+        fake.state.failing = 0
         deadline = time.monotonic() + 90
         while len(fake.engagements("calls")) < 9 and time.monotonic() < deadline:
             hurry(bot)
@@ -137,3 +138,5 @@ def test_an_outage_then_429s_every_write_lands_once_in_order(
                 if c["associations"][0]["to"]["id"] == contact
             ]
             assert mine == sorted(mine) and len(mine) == 3  # in order per lead
+        assert any(c.status == 429 for c in fake.state.calls)
+        assert any(c.status == 503 for c in fake.state.calls)
