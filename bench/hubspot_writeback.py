@@ -61,10 +61,9 @@ def main() -> None:
             AGREEMENT, standin=standin, ticker=False, pace_seconds=0.02, extra_env=env
         ) as bot:
             assert bot.bot is not None
-            status, _ = bot.api("/api/handoffs", {"external_id": "hubspot:1", "name": "Warm Up"})
             ids = []
             for n in range(leads):
-                code, answer = bot.api(
+                _, answer = bot.api(
                     "/api/handoffs",
                     {
                         "external_id": f"hubspot:{1000 + n}",
