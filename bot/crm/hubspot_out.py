@@ -186,7 +186,7 @@ class HubSpotOut:
 
     def _email_of(self, user: str) -> str | None:
         try:
-            answer = self.slack.users_info(user=user)
+            answer = self.slack.api_call("users.info", params={"user": user})
         except SlackApiError:
             return None
         profile = (answer.get("user") or {}).get("profile") or {}
