@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.crm.lanes import Connector, ExternalOutcome
 from bot.outbox.calls import Pending
@@ -55,12 +55,13 @@ class ExternalDelivery:
             return
         if row.in_doubt and self._settled(connector, row):
             return
+        started = self.clock()
         try:
             outcome = connector.deliver(row)
         except Exception as error:  # the connector's own bug: counted, set aside after a few
             self.count_failure([row], error, in_doubt=True)
             return
-        self._record(connector, row, outcome)
+        self._record(connector, row, outcome, started)
 
     def _settled(self, connector: Connector, row: Pending) -> bool:
         """Look the earlier try up; True when that settled the row (found, or look again)."""
@@ -91,15 +92,19 @@ class ExternalDelivery:
         log.info("outbox row %d was already in %s: adopted", row.id, row.channel)
         return True
 
-    def _record(self, connector: Connector, row: Pending, outcome: ExternalOutcome) -> None:
+    def _record(
+        self, connector: Connector, row: Pending, outcome: ExternalOutcome, started: datetime
+    ) -> None:
         now = self.clock()
         lane = connector.lane
-        spacing = timedelta(seconds=connector.pace * max(outcome.calls, 1))
+        # The CRM's limit counts calls as they arrive: the next write may start `pace` after
+        # each call this one made, counted from its start (its latency is not lost pace).
+        next_at = started + timedelta(seconds=connector.pace * max(outcome.calls, 1))
         with self.database.unit_of_work() as session:
             if outcome.ok:
                 metrics.delivered(lane)
                 box.mark_sent(session, [row.id], None, now)
-                box.hold_slot(session, lane, now + spacing)
+                box.hold_slot(session, lane, next_at)
             elif outcome.retry_after is not None:
                 # A 429 is the CRM's pace, never the row's fault: wait, then go again.
                 metrics.rate_limited(lane)
@@ -115,7 +120,7 @@ class ExternalDelivery:
                     outcome.error,
                     in_doubt=outcome.unknown,
                 )
-                box.hold_slot(session, lane, now + spacing)
+                box.hold_slot(session, lane, next_at)
                 log.warning(
                     "%s write failed (%s); retry %d in %s",
                     lane,
