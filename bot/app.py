@@ -16,6 +16,8 @@ import handlers
 from bot.bootstrap import UseCases, build_use_cases
 from bot.cadence.answers import TouchAnswers
 from bot.cadence.mine import MyLeads
+from bot.crm.hubspot_in import HubSpotIn
+from bot.crm.hubspot_reader import contact_reader
 from bot.crm.hubspot_setup import hubspot_out
 from bot.crm.lanes import Connector, CrmFeed
 from bot.deps import Deps
@@ -165,6 +167,15 @@ def create_app(
         cadence=cases.cadence,
         goals=cases.goals,
         counts=cases.counts,
+        hubspot_in=HubSpotIn(
+            database,
+            cases.handoffs,
+            agreement.crm.hubspot,
+            catalogue,
+            clock,
+            agreement.slack.managers,
+            contact_reader(settings),
+        ),
     )
     web = Flask("sla-bot")
     handlers.register(bolt, web, deps)
