@@ -14,6 +14,7 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 import handlers
 from bot.bootstrap import UseCases, build_use_cases
 from bot.cadence.answers import TouchAnswers
+from bot.cadence.api_touches import ApiTouches, slack_user_finder
 from bot.cadence.mine import MyLeads
 from bot.deps import Deps
 from bot.home.events import EventUseCases
@@ -153,6 +154,9 @@ def create_app(
         cadence=cases.cadence,
         goals=cases.goals,
         counts=cases.counts,
+        api_touches=ApiTouches(
+            database, cases.touches, slack_user_finder(client), catalogue, agreement.zone
+        ),
     )
     web = Flask("sla-bot")
     handlers.register(bolt, web, deps)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from bot.cadence.actions import CadenceActions
 from bot.cadence.answers import TouchAnswers
+from bot.cadence.api_touches import ApiTouches
 from bot.cadence.touches import Touches
 from bot.goals.book import GoalBook
 from bot.goals.record import CountRecorder
@@ -46,6 +47,7 @@ class Deps:
     counts: CountRecorder  # why a count was refused, in words
     # Socket Mode only: whether the WebSocket to Slack is up right now (set once connected).
     socket_connected: Callable[[], bool] | None = None
+    api_touches: ApiTouches | None = None  # POST /api/touches (dialers, email tools)
 
     @property
     def hours_text(self) -> str:
