@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Blueprint, Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from bot.api_spec.spec import openapi
 from bot.cadence.touch_input import parse_touch
 from bot.leads.handoff_input import parse_handoff
 from bot.runtime.api_body import BodyError, read_json
@@ -130,6 +131,11 @@ def register(web: Flask, deps: Deps) -> None:
         if answer.error_key is not None:
             return error(answer.status, cat.t(f"api.{answer.error_key}"))
         return jsonify(answer.body), answer.status
+
+    @api.get("/openapi.json")
+    def describe() -> Response:
+        # No token: the description holds no data, and integrators read it before they have one.
+        return jsonify(openapi())
 
     @api.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> tuple[Response, int]:
