@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,7 +13,7 @@ from sqlalchemy import func, select
 from bot.local.harness import LocalBot
 from storage.models import Touch
 from tests.fuzz_budget import fuzz_examples
-from tests.helpers import hand_off, lead_number, post_json
+from tests.helpers import hand_off, lead_number, post_json, run_together
 from tests.paths import EXAMPLES
 
 
@@ -156,3 +157,15 @@ def test_hostile_bodies_never_500_and_store_nothing_on_refusal(bot: LocalBot, bo
     if status >= 400:
         assert touches(bot) == before
         assert answer.get("error")
+
+
+@pytest.mark.postgres
+def test_simultaneous_repeats_of_one_key_log_one_touch(english_bot_on_each_database) -> None:
+    bot = english_bot_on_each_database
+    lead = claimed_lead(bot)
+    body = touch(lead["id"], idempotency_key="dialer-race-1")
+    answers = run_together(*[lambda: post_json(bot, "/api/touches", body)] * 8)
+    statuses = sorted(status for status, _ in answers)
+    assert statuses == [200] * 7 + [201], answers
+    assert len({json.dumps(answer, sort_keys=True) for _, answer in answers}) == 1
+    assert touches(bot) == 1
