@@ -34,6 +34,12 @@ HINTS: dict[str, str] = {
     "SLACK_DELIVERY_TIMEOUT": "seconds to wait for Slack's answer to one message, such as 15",
     "OUTGOING_WEBHOOK_URL": "the http(s) URL that receives every lead event as signed JSON",
     "OUTGOING_WEBHOOK_SECRET": "a long random string shared with the receiver (signs each event)",
+    "HUBSPOT_ACCESS_TOKEN": "your HubSpot private app's access token (pat-…), or leave it unset "
+    "to keep HubSpot off",
+    "HUBSPOT_API_URL": "a URL such as https://api.hubapi.com",
+    "HUBSPOT_RATE_PER_10S": "your private app's limit per 10 seconds, such as 100 (or 190)",
+    "HUBSPOT_BREACH_PROPERTY": "the internal name of a contact property set to true on a breach, "
+    "or leave it unset",
 }
 
 
@@ -73,6 +79,11 @@ class Settings(BaseSettings):
     slack_delivery_timeout: float = Field(default=15, gt=0, le=120)
     outgoing_webhook_url: str | None = None
     outgoing_webhook_secret: str | None = None
+    # HubSpot out (off until the token is set).
+    hubspot_access_token: str | None = None
+    hubspot_api_url: str = "https://api.hubapi.com"
+    hubspot_rate_per_10s: int = Field(default=100, ge=1, le=10_000)
+    hubspot_breach_property: str | None = None
 
     @field_validator(
         "slack_bot_token",
@@ -81,6 +92,8 @@ class Settings(BaseSettings):
         "sla_api_token",
         "outgoing_webhook_url",
         "outgoing_webhook_secret",
+        "hubspot_access_token",
+        "hubspot_breach_property",
         mode="before",
     )
     @classmethod
@@ -121,6 +134,13 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("not an http(s) URL")
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("hubspot_api_url")
+    @classmethod
+    def _hubspot_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("not an http(s) URL")
+        return value.rstrip("/")
 
     @field_validator("slack_app_token")
     @classmethod
