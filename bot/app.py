@@ -19,6 +19,8 @@ from bot.cadence.api_touches import ApiTouches, slack_user_finder
 from bot.cadence.mine import MyLeads
 from bot.crm.hubspot_setup import hubspot_out
 from bot.crm.lanes import Connector, CrmFeed
+from bot.crm.status import ConnectorStatus
+from bot.crm.webhook_lane import WebhookConnector
 from bot.deps import Deps
 from bot.home.events import EventUseCases
 from bot.home.tab import HomeTab
@@ -104,7 +106,19 @@ def create_app(
     hubspot = hubspot_out(
         settings, delivery_client, database, catalogue, agreement.slack.managers, clock
     )
-    feed = CrmFeed([*connectors, *([hubspot] if hubspot else [])])
+    connector_status = ConnectorStatus()
+    webhook = (
+        WebhookConnector(
+            settings.outgoing_webhook_url,
+            settings.outgoing_webhook_secret,
+            agreement.zone,
+            clock,
+            connector_status,
+        )
+        if settings.outgoing_webhook_url and settings.outgoing_webhook_secret
+        else None
+    )
+    feed = CrmFeed([*connectors, *([hubspot] if hubspot else []), *([webhook] if webhook else [])])
     if feed.connectors:
         database.event_sinks.append(feed.sink)
     bolt = App(
@@ -166,6 +180,7 @@ def create_app(
         cadence=cases.cadence,
         goals=cases.goals,
         counts=cases.counts,
+        connectors=connector_status,
         api_touches=ApiTouches(
             database, cases.touches, slack_user_finder(client), catalogue, agreement.zone
         ),
