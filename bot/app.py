@@ -15,11 +15,14 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 import handlers
 from bot.bootstrap import UseCases, build_use_cases
 from bot.cadence.answers import TouchAnswers
+from bot.cadence.api_touches import ApiTouches, slack_user_finder
 from bot.cadence.mine import MyLeads
 from bot.crm.hubspot_in import HubSpotIn
 from bot.crm.hubspot_reader import contact_reader
 from bot.crm.hubspot_setup import hubspot_out
 from bot.crm.lanes import Connector, CrmFeed
+from bot.crm.status import ConnectorStatus
+from bot.crm.webhook_lane import WebhookConnector
 from bot.deps import Deps
 from bot.home.events import EventUseCases
 from bot.home.tab import HomeTab
@@ -105,7 +108,19 @@ def create_app(
     hubspot = hubspot_out(
         settings, delivery_client, database, catalogue, agreement.slack.managers, clock
     )
-    feed = CrmFeed([*connectors, *([hubspot] if hubspot else [])])
+    connector_status = ConnectorStatus()
+    webhook = (
+        WebhookConnector(
+            settings.outgoing_webhook_url,
+            settings.outgoing_webhook_secret,
+            agreement.zone,
+            clock,
+            connector_status,
+        )
+        if settings.outgoing_webhook_url and settings.outgoing_webhook_secret
+        else None
+    )
+    feed = CrmFeed([*connectors, *([hubspot] if hubspot else []), *([webhook] if webhook else [])])
     if feed.connectors:
         database.event_sinks.append(feed.sink)
     bolt = App(
@@ -175,6 +190,10 @@ def create_app(
             clock,
             agreement.slack.managers,
             contact_reader(settings),
+        ),
+        connectors=connector_status,
+        api_touches=ApiTouches(
+            database, cases.touches, slack_user_finder(client), catalogue, agreement.zone
         ),
     )
     web = Flask("sla-bot")

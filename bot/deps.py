@@ -8,12 +8,14 @@ outbox worker, the pools, every use case) stay on SlaBot: no handler needs them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.cadence.actions import CadenceActions
 from bot.cadence.answers import TouchAnswers
+from bot.cadence.api_touches import ApiTouches
 from bot.cadence.touches import Touches
 from bot.crm.hubspot_in import HubSpotIn
+from bot.crm.status import ConnectorStatus
 from bot.goals.book import GoalBook
 from bot.goals.record import CountRecorder
 from bot.home.events import EventUseCases
@@ -48,6 +50,8 @@ class Deps:
     hubspot_in: HubSpotIn | None = None  # POST /api/hubspot (None: HubSpot in is off)
     # Socket Mode only: whether the WebSocket to Slack is up right now (set once connected).
     socket_connected: Callable[[], bool] | None = None
+    api_touches: ApiTouches | None = None  # POST /api/touches (dialers, email tools)
+    connectors: ConnectorStatus = field(default_factory=ConnectorStatus)  # /healthz
 
     @property
     def hours_text(self) -> str:

@@ -32,6 +32,8 @@ HINTS: dict[str, str] = {
     "SLA_HEALTH_OUTBOX_MAX_AGE_SECONDS": "a number of seconds greater than 0, such as 300: "
     "/healthz answers 503 once a due message has waited longer",
     "SLACK_DELIVERY_TIMEOUT": "seconds to wait for Slack's answer to one message, such as 15",
+    "OUTGOING_WEBHOOK_URL": "the http(s) URL that receives every lead event as signed JSON",
+    "OUTGOING_WEBHOOK_SECRET": "a long random string shared with the receiver (signs each event)",
     "HUBSPOT_ACCESS_TOKEN": "your HubSpot private app's access token (pat-…), or leave it unset "
     "to keep HubSpot off",
     "HUBSPOT_API_URL": "a URL such as https://api.hubapi.com",
@@ -78,6 +80,8 @@ class Settings(BaseSettings):
     sla_health_outbox_max_age_seconds: float = Field(default=300, gt=0)
     # Seconds the outbox waits for Slack's answer to one call (its leases are five times that).
     slack_delivery_timeout: float = Field(default=15, gt=0, le=120)
+    outgoing_webhook_url: str | None = None
+    outgoing_webhook_secret: str | None = None
     # HubSpot out (off until the token is set).
     hubspot_access_token: str | None = None
     hubspot_api_url: str = "https://api.hubapi.com"
@@ -92,6 +96,8 @@ class Settings(BaseSettings):
         "slack_signing_secret",
         "slack_app_token",
         "sla_api_token",
+        "outgoing_webhook_url",
+        "outgoing_webhook_secret",
         "hubspot_access_token",
         "hubspot_breach_property",
         "hubspot_client_secret",

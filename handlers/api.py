@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 from flask import Blueprint, Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from bot.api_spec.spec import openapi
+from bot.cadence.touch_input import parse_touch
 from bot.leads.handoff_input import parse_handoff
 from bot.runtime.api_body import BodyError, read_json
 from bot.ui.catalogue import Catalogue
@@ -109,6 +111,31 @@ def register(web: Flask, deps: Deps) -> None:
             reason = deps.counts.refusal(result, metric, cat)
             return error(422, cat.t("api.count_refused"), fields={result.field or "body": reason})
         return jsonify(metric=metric, date=str(result.day), value=result.value), 200
+
+    @api.post("/touches")
+    @require_token(deps)
+    def log_touch() -> tuple[Response, int]:
+        # 409 for a closed lead: the request is valid, the lead's state refuses it.
+        try:
+            body = read_json(request.stream, request.content_length)
+        except BodyError as refused:
+            return error(refused.status, body_refusal(refused, cat))
+        data, errors = parse_touch(body, cat, now=deps.clock())
+        if data is None:
+            return error(422, cat.t("api.invalid_fields"), fields=errors)
+        if deps.api_touches is None:
+            return error(503, cat.t("api.disabled"))
+        answer = deps.api_touches.log(data)
+        if answer.fields is not None:
+            return error(422, cat.t("api.invalid_fields"), fields=answer.fields)
+        if answer.error_key is not None:
+            return error(answer.status, cat.t(f"api.{answer.error_key}"))
+        return jsonify(answer.body), answer.status
+
+    @api.get("/openapi.json")
+    def describe() -> Response:
+        # No token: the description holds no data, and integrators read it before they have one.
+        return jsonify(openapi())
 
     @api.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> tuple[Response, int]:

@@ -76,3 +76,14 @@ def dead_lettered_by_kind(session: Session) -> dict[str, int]:
 def count_breached_leads(session: Session, now: datetime) -> int:
     """Leads whose first touch came (or is still) after the response deadline, as of now."""
     return session.scalar(select(func.count()).select_from(Lead).where(breached(now))) or 0
+
+
+def dead_lettered_external(session: Session) -> dict[str, int]:
+    """Dead-lettered CRM and webhook writes (outbox rows on the ext: lanes), per lane."""
+    return dict(
+        session.execute(
+            select(OutboxMessage.channel, func.count())
+            .where(OutboxMessage.status == DEAD, OutboxMessage.channel.like("ext:%"))
+            .group_by(OutboxMessage.channel)
+        ).all()
+    )

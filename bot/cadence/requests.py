@@ -7,6 +7,7 @@ import the other.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 from bot.ui.lead_view import LeadView
@@ -25,6 +26,7 @@ class TouchRequest:
     reason: str | None = None
     click_key: str | None = None
     step: int | None = None  # the cadence step a nudge's button answers
+    at: datetime | None = None  # when it happened, if not now (a dialer; checked by the caller)
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,9 @@ class Touches:
     def log(self, request: TouchRequest) -> TouchResult:
         """Record a touch (once per click key) and owe the lead's thread a note."""
         now = self.clock()
+        # A dialer may report a touch made a little earlier: the touch and the first-touch
+        # figures are timed at `at`; the notes and the cadence's own timers at now.
+        at = min(request.at or now, now)
         with self.database.unit_of_work() as session:
             lead = repo.lead_by_id(session, request.lead_id)
             if lead is None:
@@ -64,28 +67,29 @@ class Touches:
                 "outcome": request.outcome,
                 "reason": request.reason,
                 "actor": request.actor,
-                "at": now,
+                "at": at,
                 "click_key": request.click_key,
             }
             if not insert_if_absent(session, Touch.__table__, values):
                 return TouchResult("duplicate", view)
             first = lead.first_touch_at is None
             if first:
-                lead.first_touch_at = now
+                lead.first_touch_at = at
                 # Timed from the SLA clock's start (receipt), as the claim is.
-                lead.first_touch_seconds = int((now - lead.created_at).total_seconds())
+                since = max(at, lead.created_at)
+                lead.first_touch_seconds = int((since - lead.created_at).total_seconds())
                 lead.first_touch_business_seconds = int(
-                    self.business.elapsed(lead.created_at, now).total_seconds()
+                    self.business.elapsed(lead.created_at, since).total_seconds()
                 )
                 # Only a human-logged touch stops the response clock and its ladder.
                 lead.next_step = None
                 lead.next_step_due_at = None
-            within = within_sla(lead.respond_by, now) if first else None
+            within = within_sla(lead.respond_by, at) if first else None
             repo.add_event(
                 session,
                 lead.id,
                 "touch",
-                now,
+                at,
                 request.actor,
                 touch_kind=request.kind,
                 outcome=request.outcome,
