@@ -15,6 +15,7 @@ import handlers
 from bot.bootstrap import UseCases, build_use_cases
 from bot.cadence.answers import TouchAnswers
 from bot.cadence.mine import MyLeads
+from bot.crm.salesforce_in import SalesforceInbox
 from bot.deps import Deps
 from bot.home.events import EventUseCases
 from bot.home.tab import HomeTab
@@ -154,6 +155,8 @@ def create_app(
         goals=cases.goals,
         counts=cases.counts,
     )
+    if settings.salesforce_org_id is not None:
+        deps.salesforce = SalesforceInbox(database, agreement, catalogue, cases.handoffs)
     web = Flask("sla-bot")
     handlers.register(bolt, web, deps)
     # Each tick also takes over the claim clicks a crashed process left (the first, at start).

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from bot.cadence.actions import CadenceActions
 from bot.cadence.answers import TouchAnswers
 from bot.cadence.touches import Touches
+from bot.crm.salesforce_in import SalesforceInbox
 from bot.goals.book import GoalBook
 from bot.goals.record import CountRecorder
 from bot.home.events import EventUseCases
@@ -46,6 +47,7 @@ class Deps:
     counts: CountRecorder  # why a count was refused, in words
     # Socket Mode only: whether the WebSocket to Slack is up right now (set once connected).
     socket_connected: Callable[[], bool] | None = None
+    salesforce: SalesforceInbox | None = None  # POST /api/salesforce (None: not configured)
 
     @property
     def hours_text(self) -> str:

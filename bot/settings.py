@@ -32,6 +32,13 @@ HINTS: dict[str, str] = {
     "SLA_HEALTH_OUTBOX_MAX_AGE_SECONDS": "a number of seconds greater than 0, such as 300: "
     "/healthz answers 503 once a due message has waited longer",
     "SLACK_DELIVERY_TIMEOUT": "seconds to wait for Slack's answer to one message, such as 15",
+    "SALESFORCE_INSTANCE_URL": "your org's My Domain URL, such as https://acme.my.salesforce.com",
+    "SALESFORCE_ORG_ID": "your 18-character organization ID (Setup > Company Information)",
+    "SALESFORCE_ACCESS_TOKEN": "a session ID or OAuth access token, or leave it unset for JWT",
+    "SALESFORCE_USERNAME": "the integration user's username, for the JWT login",
+    "SALESFORCE_CONSUMER_KEY": "the connected app's consumer key, for the JWT login",
+    "SALESFORCE_PRIVATE_KEY_FILE": "the path of the connected app's private key (PEM)",
+    "SALESFORCE_API_VERSION": "a REST API version such as 59.0",
 }
 
 
@@ -69,12 +76,26 @@ class Settings(BaseSettings):
     sla_health_outbox_max_age_seconds: float = Field(default=300, gt=0)
     # Seconds the outbox waits for Slack's answer to one call (its leases are five times that).
     slack_delivery_timeout: float = Field(default=15, gt=0, le=120)
+    # Salesforce: Outbound Messages are accepted once SALESFORCE_ORG_ID is set.
+    salesforce_instance_url: str | None = None
+    salesforce_org_id: str | None = None
+    salesforce_access_token: str | None = None
+    salesforce_username: str | None = None
+    salesforce_consumer_key: str | None = None
+    salesforce_private_key_file: str | None = None
+    salesforce_api_version: str = "59.0"
 
     @field_validator(
         "slack_bot_token",
         "slack_signing_secret",
         "slack_app_token",
         "sla_api_token",
+        "salesforce_instance_url",
+        "salesforce_org_id",
+        "salesforce_access_token",
+        "salesforce_username",
+        "salesforce_consumer_key",
+        "salesforce_private_key_file",
         mode="before",
     )
     @classmethod

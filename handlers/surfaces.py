@@ -15,6 +15,7 @@ from handlers import (
     events,
     health,
     http,
+    salesforce,
     views,
 )
 
@@ -31,4 +32,5 @@ def register(bolt: App, web: Flask, deps: Deps) -> None:
     views.register(bolt, deps)
     http.register(web, bolt, deps)
     api.register(web, deps)
+    salesforce.register(web, deps)
     health.register(web, deps)

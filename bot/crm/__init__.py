@@ -1,0 +1,1 @@
+"""The CRM connectors (HubSpot, Salesforce, the outgoing webhook)."""
