@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -15,6 +16,8 @@ import handlers
 from bot.bootstrap import UseCases, build_use_cases
 from bot.cadence.answers import TouchAnswers
 from bot.cadence.mine import MyLeads
+from bot.crm.hubspot_setup import hubspot_out
+from bot.crm.lanes import Connector, CrmFeed
 from bot.crm.salesforce_in import SalesforceInbox
 from bot.deps import Deps
 from bot.home.events import EventUseCases
@@ -79,8 +82,9 @@ def create_app(
     database: Database | None = None,
     clock: Clock = utc_now,
     pace_seconds: float = PACE_SECONDS,
+    connectors: Sequence[Connector] = (),
 ) -> SlaBot:
-    """Build the whole bot from its settings and agreement."""
+    """Build the whole bot from its settings and agreement (plus its configured CRM connectors)."""
     database = database or Database(make_engine(settings.database_url))
     catalogue = Catalogue(agreement.locale)
     client = WebClient(
@@ -96,6 +100,13 @@ def create_app(
         retry_handlers=[],
         timeout=settings.slack_delivery_timeout,
     )
+    # Every lead event owes each configured connector its write, in the change's transaction.
+    hubspot = hubspot_out(
+        settings, delivery_client, database, catalogue, agreement.slack.managers, clock
+    )
+    feed = CrmFeed([*connectors, *([hubspot] if hubspot else [])])
+    if feed.connectors:
+        database.event_sinks.append(feed.sink)
     bolt = App(
         client=client,
         # Bolt's default of 5 listener threads makes clicks queue for a thread before they
@@ -119,6 +130,7 @@ def create_app(
         lease_seconds=5 * settings.slack_delivery_timeout + 1,
         charts=cases.burn_up,
         managers=agreement.slack.managers,
+        connectors=feed.connectors,
     )
     replies = ReplySender(proxy=client.proxy)
     background = Background()

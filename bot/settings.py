@@ -39,6 +39,12 @@ HINTS: dict[str, str] = {
     "SALESFORCE_CONSUMER_KEY": "the connected app's consumer key, for the JWT login",
     "SALESFORCE_PRIVATE_KEY_FILE": "the path of the connected app's private key (PEM)",
     "SALESFORCE_API_VERSION": "a REST API version such as 59.0",
+    "HUBSPOT_ACCESS_TOKEN": "your HubSpot private app's access token (pat-…), or leave it unset "
+    "to keep HubSpot off",
+    "HUBSPOT_API_URL": "a URL such as https://api.hubapi.com",
+    "HUBSPOT_RATE_PER_10S": "your private app's limit per 10 seconds, such as 100 (or 190)",
+    "HUBSPOT_BREACH_PROPERTY": "the internal name of a contact property set to true on a breach, "
+    "or leave it unset",
 }
 
 
@@ -84,6 +90,11 @@ class Settings(BaseSettings):
     salesforce_consumer_key: str | None = None
     salesforce_private_key_file: str | None = None
     salesforce_api_version: str = "59.0"
+    # HubSpot out (off until the token is set).
+    hubspot_access_token: str | None = None
+    hubspot_api_url: str = "https://api.hubapi.com"
+    hubspot_rate_per_10s: int = Field(default=100, ge=1, le=10_000)
+    hubspot_breach_property: str | None = None
 
     @field_validator(
         "slack_bot_token",
@@ -96,6 +107,8 @@ class Settings(BaseSettings):
         "salesforce_username",
         "salesforce_consumer_key",
         "salesforce_private_key_file",
+        "hubspot_access_token",
+        "hubspot_breach_property",
         mode="before",
     )
     @classmethod
@@ -136,6 +149,13 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("not an http(s) URL")
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("hubspot_api_url")
+    @classmethod
+    def _hubspot_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("not an http(s) URL")
+        return value.rstrip("/")
 
     @field_validator("slack_app_token")
     @classmethod

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from sla_rules.leads import CLAIMED, OPEN_STATUSES, UNCLAIMED
 from storage.models import Handoff, Lead, LeadEvent
+from storage.unit_of_work import EVENT_SINKS
 
 # Built once: on the handoff hot path, building a statement costs more than running it.
 _LEAD_OF_HANDOFF = select(Handoff.__table__.c.lead_id).where(
@@ -67,12 +68,14 @@ def add_event(
     actor: str | None = None,
     **detail: Any,
 ) -> None:
-    """Append an entry to a lead's timeline."""
+    """Append an entry to a lead's timeline, and tell the unit of work's event sinks."""
     # A plain INSERT: the ORM's unit of work costs more than the row on the handoff hot path.
     session.execute(
         _INSERT_EVENT,
         {"lead_id": lead_id, "kind": kind, "at": at, "actor": actor, "detail": detail},
     )
+    for sink in session.info.get(EVENT_SINKS, ()):
+        sink(session, lead_id, kind, at, actor, detail)
 
 
 def insert_lead(session: Session, values: dict[str, Any]) -> int:

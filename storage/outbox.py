@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import case, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.inserts import insert_if_absent
@@ -19,6 +19,15 @@ SKIPPED = "skipped"
 # Set aside after failing MAX_ATTEMPTS times for a reason of its own (not Slack's refusal):
 # it no longer blocks its lead's later messages, and managers are told.
 DEAD = "dead"
+# Rows whose channel starts with this are CRM writes ("external lanes", e.g. "ext:hubspot"):
+# each lane keeps its own per-lead order, apart from the Slack messages.
+EXTERNAL = "ext:"
+SLACK_LANE = "slack"
+
+
+def lane_of(channel: str) -> str:
+    """The ordering lane of a row: its channel for an external lane, "slack" otherwise."""
+    return channel if channel.startswith(EXTERNAL) else SLACK_LANE
 
 
 def enqueue(
@@ -85,8 +94,18 @@ class DueRow(NamedTuple):
     in_doubt: bool
 
 
-def due_messages(session: Session, now: datetime, limit: int) -> list[DueRow]:
-    """Pending messages that are due and not leased by a live worker, oldest first."""
+def due_messages(
+    session: Session, now: datetime, limit: int, lane: str = SLACK_LANE
+) -> list[DueRow]:
+    """Pending messages of one lane that are due and not leased by a live worker, oldest first.
+
+    Each lane is read on its own: a backlog of CRM writes never hides the Slack messages.
+    """
+    on_lane = (
+        OutboxMessage.channel.not_like(f"{EXTERNAL}%")
+        if lane == SLACK_LANE
+        else OutboxMessage.channel == lane
+    )
     rows = session.execute(
         select(
             OutboxMessage.id,
@@ -97,6 +116,7 @@ def due_messages(session: Session, now: datetime, limit: int) -> list[DueRow]:
         )
         .where(
             OutboxMessage.status == PENDING,
+            on_lane,
             OutboxMessage.due_at <= now,
             or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now),
         )
@@ -122,16 +142,25 @@ def closed_slots(session: Session, keys: Sequence[str], now: datetime) -> dict[s
     return {key: next_at for key, next_at in rows}
 
 
-def first_pending_per_lead(session: Session, lead_ids: Collection[int]) -> dict[int, int]:
-    """For each lead, the ID of its oldest pending message: only that one may go next."""
+def first_pending_per_lead(
+    session: Session, lead_ids: Collection[int]
+) -> dict[tuple[int, str], int]:
+    """For each (lead, lane), the ID of its oldest pending message: only that one may go next.
+
+    Lanes are independent: a lead's Slack messages never wait behind its CRM writes, nor the
+    reverse (see lane_of).
+    """
     if not lead_ids:
         return {}
+    lane = case(
+        (OutboxMessage.channel.like(f"{EXTERNAL}%"), OutboxMessage.channel), else_=SLACK_LANE
+    )
     rows = session.execute(
-        select(OutboxMessage.lead_id, func.min(OutboxMessage.id))
+        select(OutboxMessage.lead_id, lane, func.min(OutboxMessage.id))
         .where(OutboxMessage.status == PENDING, OutboxMessage.lead_id.in_(lead_ids))
-        .group_by(OutboxMessage.lead_id)
+        .group_by(OutboxMessage.lead_id, lane)
     ).all()
-    return {lead_id: first for lead_id, first in rows if lead_id is not None}
+    return {(lead_id, str(kind)): first for lead_id, kind, first in rows if lead_id is not None}
 
 
 def take_slot(session: Session, key: str, now: datetime, next_at: datetime) -> bool:

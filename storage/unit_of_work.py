@@ -3,29 +3,43 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
+from datetime import datetime
 from types import TracebackType
+from typing import Any
 
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.engine import READ_ONLY_OPTION
 
+# Called by storage.leads.add_event inside the change's transaction, with
+# (session, lead_id, kind, at, actor, detail): e.g. a CRM feed owing the CRM a write.
+EventSink = Callable[[Session, int, str, datetime, str | None, dict[str, Any]], None]
+EVENT_SINKS = "sla_event_sinks"
+
 
 class UnitOfWork:
     """A context manager around one session: commit on success, rollback on error, close."""
 
     def __init__(
-        self, session_factory: sessionmaker[Session], lock: AbstractContextManager[object] | None
+        self,
+        session_factory: sessionmaker[Session],
+        lock: AbstractContextManager[object] | None,
+        sinks: Sequence[EventSink] = (),
     ) -> None:
         self._session_factory = session_factory
         self._lock = lock
+        self._sinks = sinks
         self.session: Session | None = None
 
     def __enter__(self) -> Session:
         if self._lock is not None:
             self._lock.__enter__()
         self.session = self._session_factory()
+        if self._sinks:
+            self.session.info[EVENT_SINKS] = list(self._sinks)
         return self.session
 
     def __exit__(
@@ -61,10 +75,12 @@ class Database:
         # lock instead hands the database over in order and at once. Re-entrant: a use case
         # never nests writes, but a deadlock would be the wrong way to find out.
         self._write_lock = threading.RLock() if engine.dialect.name == "sqlite" else None
+        # Told of every timeline event written in a unit of work (see EventSink).
+        self.event_sinks: list[EventSink] = []
 
     def unit_of_work(self) -> UnitOfWork:
         """Start a new unit of work that may write."""
-        return UnitOfWork(self.sessions, self._write_lock)
+        return UnitOfWork(self.sessions, self._write_lock, self.event_sinks)
 
     def reading(self) -> UnitOfWork:
         """Start a unit of work that only reads (a deferred transaction on SQLite)."""

@@ -111,6 +111,8 @@ class Sweeper:
         elif step.notify == "channel":
             if lead.breached_at is None:
                 lead.breached_at = due
+                # Connectors and the outgoing webhook react to this event (a CRM property).
+                repo.add_event(session, lead.id, "breached", now, None, due=due.isoformat())
                 # A lead whose tick rolls back may count again on its next try: /metrics
                 # also reads the breached leads themselves from the database.
                 metrics.breached()
@@ -163,6 +165,7 @@ class Sweeper:
         lead.status = UNCLAIMED
         if lead.breached_at is None:
             lead.breached_at = now
+            repo.add_event(session, lead.id, "breached", now, None, due=now.isoformat())
             metrics.breached()
         view = LeadView.of(lead)
         released = self.messages.released(view, previous, now)

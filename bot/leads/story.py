@@ -65,7 +65,8 @@ class LeadStories:
         if verdict is not None:
             lines.append(verdict)
         lines += self._speed(view)
-        lines += [self._line(event, view, now) for event in events]
+        # "breached" is for connectors and webhooks: the escalation line already tells it.
+        lines += [self._line(event, view, now) for event in events if event.kind != "breached"]
         return text_reply(title, lines, footer=cat.t("story.zone", zone=self.zone.key))
 
     def _verdict(self, lead: LeadView, now: datetime) -> str | None:

@@ -8,6 +8,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -16,6 +17,7 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from bot.app import SlaBot, create_app
 from bot.bootstrap import boot
+from bot.crm.lanes import Connector
 from bot.local.standin import SignedSlackClient, SlackStandIn
 from bot.local.standin.socket_client import SocketSlackClient
 from bot.outbox.worker import PACE_SECONDS
@@ -80,6 +82,7 @@ class LocalBot:
         ticker: bool = True,
         freeze_heap: bool = False,
         socket_mode: bool = False,
+        connectors: Sequence[Connector] = (),
     ) -> None:
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         if database_url is None:
@@ -92,6 +95,7 @@ class LocalBot:
         self.clock = clock
         self.extra_env = extra_env or {}
         self.pace_seconds = pace_seconds
+        self.connectors = list(connectors)
         self.background = background
         # Tests that drive time themselves turn the scheduler off: a standup falling due on
         # the wall clock would otherwise post in the middle of them.
@@ -130,6 +134,7 @@ class LocalBot:
             database=booted.database,
             clock=self.clock,
             pace_seconds=self.pace_seconds,
+            connectors=self.connectors,
         )
         if self.background:
             self.bot.start_background(ticker=self.ticker)

@@ -7,7 +7,7 @@ after a few, are set aside, while every other group goes on.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,9 +18,11 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from bot.crm.lanes import Connector, is_external
 from bot.leads.messages import LeadMessages
 from bot.outbox import dead_letters
 from bot.outbox.calls import ChartMaker, NotYet, Pending, SlackCall, build_call, tagged
+from bot.outbox.external import ExternalDelivery
 from bot.outbox.lookup import LookupFailed, find_posted
 from bot.runtime import metrics
 from bot.runtime.clock import Clock
@@ -83,6 +85,7 @@ class Delivery:
         *,
         charts: ChartMaker | None = None,
         managers: Sequence[str] = (),
+        connectors: Mapping[str, Connector] | None = None,
     ) -> None:
         self.database = database
         self.client = client
@@ -91,6 +94,7 @@ class Delivery:
         self.pace = pace
         self.charts = charts
         self.managers = list(managers)
+        self.external = ExternalDelivery(database, clock, connectors or {}, self._count_failure)
 
     def deliver(self, group: Sequence[Pending]) -> None:
         """Deliver one leased group; an unexpected error counts a failed try on its rows."""
@@ -102,6 +106,9 @@ class Delivery:
             self._deliver(group)
 
     def _deliver(self, group: Sequence[Pending]) -> None:
+        if is_external(group[0].channel):
+            self.external.deliver(group[0])  # CRM writes are never grouped
+            return
         call, healthy = self._build(group)
         if not healthy:
             return

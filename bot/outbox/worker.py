@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
 
+from bot.crm.lanes import Connector
 from bot.leads.messages import DIGEST_MAX_LEADS, LeadMessages
 from bot.outbox.calls import ChartMaker, Pending
 from bot.outbox.delivery import Delivery
@@ -29,6 +30,8 @@ PACE_SECONDS = 1.1
 MIN_PASS_GAP_SECONDS = 0.02
 # Channels delivered at once; each thread mostly waits on Slack, so a few are plenty.
 SEND_THREADS = 8
+# Due rows read per external lane and pass (one goes; the rest may wait on older rows).
+EXTERNAL_BATCH = 200
 # Kinds whose rows for one channel go as one message, and how many rows it holds at most.
 DIGESTS = {"announce": DIGEST_MAX_LEADS, "late_note": 200}
 
@@ -55,6 +58,7 @@ class OutboxWorker:
         charts: ChartMaker | None = None,
         managers: Sequence[str] = (),
         threads: int = SEND_THREADS,
+        connectors: Mapping[str, Connector] | None = None,
     ) -> None:
         self.database = database
         self.clock = clock
@@ -63,8 +67,16 @@ class OutboxWorker:
         self.batch_size = batch_size
         self.idle_seconds = idle_seconds
         self.threads = threads
+        self.connectors = dict(connectors or {})
         self.delivery = Delivery(
-            database, client, messages, clock, self.pace, charts=charts, managers=managers
+            database,
+            client,
+            messages,
+            clock,
+            self.pace,
+            charts=charts,
+            managers=managers,
+            connectors=self.connectors,
         )
         self._blocked_until: datetime | None = None
         self._wake = threading.Event()
@@ -187,6 +199,9 @@ class OutboxWorker:
             busy = set(self._in_flight)
         with self.database.reading() as session:
             due = box.due_messages(session, now, self.batch_size)
+            for lane in self.connectors:
+                # A CRM write goes one at a time per lane: a few candidates are plenty.
+                due += box.due_messages(session, now, EXTERNAL_BATCH, lane)
             if not due:
                 self._blocked_until = None
                 return {}
@@ -195,8 +210,9 @@ class OutboxWorker:
             )
             groups: dict[str, list[box.DueRow]] = {}
             for row in due:
-                if row.lead_id is not None and firsts.get(row.lead_id) != row.id:
-                    continue  # an older message of this lead must go first
+                lane = box.lane_of(row.channel)
+                if row.lead_id is not None and firsts.get((row.lead_id, lane)) != row.id:
+                    continue  # an older message of this lead on this lane must go first
                 key = pace_key(row)
                 if key in busy:
                     continue  # one call in flight per channel keeps its order and its pace
@@ -215,6 +231,11 @@ class OutboxWorker:
         self._blocked_until = min(closed.values()) if closed and not open_groups else None
         return open_groups
 
+    def _pace_of(self, key: str) -> timedelta:
+        """The spacing of a pacing key: an external lane's connector's, Slack's otherwise."""
+        connector = self.connectors.get(key)
+        return self.pace if connector is None else timedelta(seconds=connector.pace)
+
     def _lease_groups(self) -> list[list[Pending]]:
         now = self.clock()
         groups = self._candidates(now)
@@ -224,7 +245,7 @@ class OutboxWorker:
         leased: list[list[box.DueRow]] = []
         with self.database.unit_of_work() as session:
             for key, group in groups.items():
-                if not box.take_slot(session, key, now, now + self.pace):
+                if not box.take_slot(session, key, now, now + self._pace_of(key)):
                     continue
                 if box.lease(session, [row.id for row in group], now, now + self.lease):
                     leased.append(group)

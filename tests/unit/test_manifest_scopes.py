@@ -28,6 +28,7 @@ METHOD_SCOPES: dict[str, frozenset[str]] = {
     "files.getUploadURLExternal": frozenset({"files:write"}),
     "files.completeUploadExternal": frozenset({"files:write"}),
     # Surfaces opened from a trigger or the App Home need no scope.
+    "users.info": frozenset({"users:read"}),
     "views.open": frozenset(),
     "views.publish": frozenset(),
 }
@@ -36,7 +37,10 @@ SDK_HELPERS = {
     "files_upload_v2": ("files.getUploadURLExternal", "files.completeUploadExternal"),
 }
 # Scopes that widen a method rather than enable it, and scopes a manifest feature needs.
-WIDENING = {"chat:write.public": "chat.postMessage"}  # post in channels without joining them
+WIDENING = {
+    "chat:write.public": "chat.postMessage",
+    "users:read.email": "users.info",  # HubSpot out: a rep's email finds their HubSpot owner
+}  # post in channels without joining them
 FEATURE_SCOPES = {"commands": "slash_commands"}
 
 PRODUCTION = [ROOT / "bot", ROOT / "handlers", ROOT / "storage"]

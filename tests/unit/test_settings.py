@@ -35,6 +35,9 @@ def test_app_token_switches_to_socket_mode() -> None:
         ({"SLACK_API_URL": "slack.com"}, "SLACK_API_URL", "https://slack.com/api/"),
         ({"SLACK_BOT_TOKEN": "xoxp-user"}, "SLACK_BOT_TOKEN", "xoxb-"),
         ({"SLACK_APP_TOKEN": "xoxb-1"}, "SLACK_APP_TOKEN", "xapp-"),
+        ({"HUBSPOT_API_URL": "api.hubapi.com"}, "HUBSPOT_API_URL", "https://api.hubapi.com"),
+        ({"HUBSPOT_RATE_PER_10S": "0"}, "HUBSPOT_RATE_PER_10S", "such as 100"),
+        ({"HUBSPOT_RATE_PER_10S": "lots"}, "HUBSPOT_RATE_PER_10S", "such as 100"),
     ],
 )
 def test_malformed_settings_name_the_variable(environ, variable, hint) -> None:

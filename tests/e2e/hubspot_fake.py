@@ -1,0 +1,134 @@
+"""A small HubSpot CRM v3 fake over real HTTP (port 0) for HubSpot-out tests until h1's stand-in.
+
+Speaks: POST /crm/v3/objects/{type}, POST /crm/v3/objects/{type}/search (EQ on one property),
+PATCH /crm/v3/objects/contacts/{id}, GET /crm/v3/owners?email=. Records every call; answers
+5xx while `failing`, and 429 + Retry-After beyond `per_10s` calls in a sliding 10 s window.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+
+@dataclass
+class Call:
+    method: str
+    path: str
+    body: Any
+    status: int
+    at: float
+
+
+@dataclass
+class State:
+    owners: dict[str, str] = field(default_factory=dict)  # email -> owner id
+    objects: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    contacts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    calls: list[Call] = field(default_factory=list)
+    failing: int = 0  # next N calls answer 503
+    per_10s: int | None = None
+    window: deque[float] = field(default_factory=deque)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    state: State
+
+    def log_message(self, *_: Any) -> None:
+        pass
+
+    def _send(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _handle(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        body = json.loads(raw) if raw else None
+        url = urlparse(self.path)
+        state = self.state
+        now = time.monotonic()
+        with state.lock:
+            status, answer, headers = self._route(url.path, parse_qs(url.query), body, now)
+            state.calls.append(Call(self.command, url.path, body, status, now))
+        self._send(status, answer, headers)
+
+    def _route(self, path: str, query: dict[str, list[str]], body: Any, now: float):
+        state = self.state
+        if state.failing > 0:
+            state.failing -= 1
+            return 503, {"status": "error", "message": "down"}, None
+        if state.per_10s is not None:
+            while state.window and now - state.window[0] >= 10.0:
+                state.window.popleft()
+            if len(state.window) >= state.per_10s:
+                wait = 10.0 - (now - state.window[0])
+                return (
+                    429,
+                    {"status": "error", "policyName": "TEN_SECONDLY_ROLLING"},
+                    {"Retry-After": f"{max(wait, 0.05):.2f}"},
+                )
+            state.window.append(now)
+        parts = path.strip("/").split("/")
+        if parts[:3] == ["crm", "v3", "owners"]:
+            email = (query.get("email") or [""])[0]
+            owner = state.owners.get(email)
+            results = [{"id": owner, "email": email}] if owner else []
+            return 200, {"results": results}, None
+        if parts[:3] == ["crm", "v3", "objects"] and len(parts) >= 4:
+            kind = parts[3]
+            if self.command == "POST" and len(parts) == 5 and parts[4] == "search":
+                [flt] = body["filterGroups"][0]["filters"]
+                found = [
+                    o
+                    for o in state.objects.get(kind, [])
+                    if o["properties"].get(flt["propertyName"]) == flt["value"]
+                ]
+                return 200, {"total": len(found), "results": found}, None
+            if self.command == "POST" and len(parts) == 4:
+                created = {"id": str(sum(map(len, state.objects.values())) + 1), **body}
+                state.objects.setdefault(kind, []).append(created)
+                return 201, {"id": created["id"], "properties": body["properties"]}, None
+            if self.command == "PATCH" and kind == "contacts" and len(parts) == 5:
+                contact = state.contacts.setdefault(parts[4], {})
+                contact.update(body["properties"])
+                return 200, {"id": parts[4], "properties": contact}, None
+        return 404, {"status": "error", "message": "no route"}, None
+
+    do_GET = do_POST = do_PATCH = _handle
+
+
+class HubSpotFake:
+    """Start with `with HubSpotFake() as hub:`; hub.url is the API base for HubSpot(host=...)."""
+
+    def __init__(self) -> None:
+        self.state = State()
+        handler = type("Handler", (_Handler,), {"state": self.state})
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> HubSpotFake:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def engagements(self, kind: str) -> list[dict[str, Any]]:
+        with self.state.lock:
+            return list(self.state.objects.get(kind, []))
