@@ -19,6 +19,7 @@ from bot.cadence.mine import MyLeads
 from bot.crm.hubspot_setup import hubspot_out
 from bot.crm.lanes import Connector, CrmFeed
 from bot.crm.salesforce_in import SalesforceInbox
+from bot.crm.salesforce_setup import salesforce_out
 from bot.deps import Deps
 from bot.home.events import EventUseCases
 from bot.home.tab import HomeTab
@@ -104,7 +105,11 @@ def create_app(
     hubspot = hubspot_out(
         settings, delivery_client, database, catalogue, agreement.slack.managers, clock
     )
-    feed = CrmFeed([*connectors, *([hubspot] if hubspot else [])])
+    salesforce = salesforce_out(
+        settings, delivery_client, database, catalogue, agreement.slack.managers, clock
+    )
+    crms: list[Connector] = [c for c in (hubspot, salesforce) if c is not None]
+    feed = CrmFeed([*connectors, *crms])
     if feed.connectors:
         database.event_sinks.append(feed.sink)
     bolt = App(
