@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import hmac
 from typing import TYPE_CHECKING
 
 from flask import Flask, Response, request
 
 from bot.crm.salesforce_soap import ACK, MAX_BODY, SoapError, parse
+from sla_rules.salesforce_mapping import same_org
 
 if TYPE_CHECKING:
     from bot.deps import Deps
@@ -33,7 +33,7 @@ def register(web: Flask, deps: Deps) -> None:
             message = parse(body)
         except SoapError as bad:
             return _plain(400, cat.t("salesforce.bad_body", what=bad.what))
-        if not hmac.compare_digest(message.organization_id.encode(), org_id.encode()):
+        if not same_org(message.organization_id, org_id):
             return _plain(401, cat.t("salesforce.wrong_org"))
         deps.salesforce.receive(message, deps.clock())
         return Response(ACK, status=200, mimetype="text/xml")

@@ -62,3 +62,10 @@ def map_lead(record_id: str, fields: dict[str, str]) -> Mapped:
         if value is not None:
             handoff[target] = value
     return Mapped("mql", handoff, tuple(missing))
+
+
+def same_org(given: str, configured: str) -> bool:
+    """Whether two organization IDs name one org (an 18-character ID is the 15 plus a checksum)."""
+    if len(given) not in (15, 18) or len(configured.strip()) not in (15, 18):
+        return given == configured.strip()
+    return given[:15] == configured.strip()[:15]

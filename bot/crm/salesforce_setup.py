@@ -34,14 +34,15 @@ def login_arguments(settings: Settings) -> dict[str, Any] | None:
         and settings.salesforce_consumer_key
         and settings.salesforce_private_key_file
     ):
-        sandbox = "test." in (settings.salesforce_instance_url or "") or ".sandbox." in (
-            settings.salesforce_instance_url or ""
-        )
+        # simple-salesforce logs in at https://<domain>.salesforce.com: a My Domain URL such as
+        # https://acme.my.salesforce.com gives domain "acme.my"; without one, "login".
+        host = (settings.salesforce_instance_url or "").split("://", 1)[-1].rstrip("/")
+        domain = host.removesuffix(".salesforce.com") if host.endswith(".salesforce.com") else ""
         return {
             "username": settings.salesforce_username,
             "consumer_key": settings.salesforce_consumer_key,
             "privatekey_file": settings.salesforce_private_key_file,
-            "domain": "test" if sandbox else "login",
+            "domain": domain or "login",
             "version": version,
         }
     return None

@@ -40,3 +40,16 @@ def test_jwt_login() -> None:
 
 def test_not_configured() -> None:
     assert login_arguments(load_settings({"SALESFORCE_ORG_ID": "00D"})) is None
+
+
+def test_jwt_login_at_my_domain() -> None:
+    settings = load_settings(
+        {
+            "SALESFORCE_INSTANCE_URL": "https://acme--uat.sandbox.my.salesforce.com/",
+            "SALESFORCE_USERNAME": "bot@acme.com",
+            "SALESFORCE_CONSUMER_KEY": "3MVG9",
+            "SALESFORCE_PRIVATE_KEY_FILE": "/keys/sf.pem",
+        }
+    )
+    arguments = login_arguments(settings)
+    assert arguments is not None and arguments["domain"] == "acme--uat.sandbox.my"

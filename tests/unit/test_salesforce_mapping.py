@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from bot.crm.salesforce_soap import SoapError, parse
 from bot.local.salesforce import outbound_message
-from sla_rules.salesforce_mapping import map_lead, meaning_of
+from sla_rules.salesforce_mapping import map_lead, meaning_of, same_org
 from tests.fuzz_budget import fuzz_examples
 
 
@@ -64,3 +64,10 @@ def test_more_than_100_notifications_refused() -> None:
 def test_any_bytes_parse_or_soap_error(body: bytes) -> None:
     with contextlib.suppress(SoapError):
         parse(body)
+
+
+def test_org_ids_15_and_18_characters() -> None:
+    assert same_org("00D000000000001AAA", "00D000000000001")
+    assert same_org("00D000000000001", "00D000000000001AAA")
+    assert not same_org("00D000000000002AAA", "00D000000000001AAA")
+    assert not same_org("00d000000000001AAA", "00D000000000001AAA")  # IDs are case-sensitive
