@@ -21,6 +21,8 @@ from bot.crm.hubspot_in import HubSpotIn
 from bot.crm.hubspot_reader import contact_reader
 from bot.crm.hubspot_setup import hubspot_out
 from bot.crm.lanes import Connector, CrmFeed
+from bot.crm.salesforce_in import SalesforceInbox
+from bot.crm.salesforce_setup import salesforce_out
 from bot.crm.status import ConnectorStatus
 from bot.crm.webhook_lane import WebhookConnector
 from bot.deps import Deps
@@ -120,7 +122,11 @@ def create_app(
         if settings.outgoing_webhook_url and settings.outgoing_webhook_secret
         else None
     )
-    feed = CrmFeed([*connectors, *([hubspot] if hubspot else []), *([webhook] if webhook else [])])
+    salesforce = salesforce_out(
+        settings, delivery_client, database, catalogue, agreement.slack.managers, clock
+    )
+    crms: list[Connector] = [c for c in (hubspot, salesforce, webhook) if c is not None]
+    feed = CrmFeed([*connectors, *crms])
     if feed.connectors:
         database.event_sinks.append(feed.sink)
     bolt = App(
@@ -196,6 +202,8 @@ def create_app(
             database, cases.touches, slack_user_finder(client), catalogue, agreement.zone
         ),
     )
+    if settings.salesforce_org_id is not None:
+        deps.salesforce = SalesforceInbox(database, agreement, catalogue, cases.handoffs)
     web = Flask("sla-bot")
     handlers.register(bolt, web, deps)
     # Each tick also takes over the claim clicks a crashed process left (the first, at start).

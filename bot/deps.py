@@ -15,6 +15,7 @@ from bot.cadence.answers import TouchAnswers
 from bot.cadence.api_touches import ApiTouches
 from bot.cadence.touches import Touches
 from bot.crm.hubspot_in import HubSpotIn
+from bot.crm.salesforce_in import SalesforceInbox
 from bot.crm.status import ConnectorStatus
 from bot.goals.book import GoalBook
 from bot.goals.record import CountRecorder
@@ -52,6 +53,7 @@ class Deps:
     socket_connected: Callable[[], bool] | None = None
     api_touches: ApiTouches | None = None  # POST /api/touches (dialers, email tools)
     connectors: ConnectorStatus = field(default_factory=ConnectorStatus)  # /healthz
+    salesforce: SalesforceInbox | None = None  # POST /api/salesforce (None: not configured)
 
     @property
     def hours_text(self) -> str:

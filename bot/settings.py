@@ -34,6 +34,13 @@ HINTS: dict[str, str] = {
     "SLACK_DELIVERY_TIMEOUT": "seconds to wait for Slack's answer to one message, such as 15",
     "OUTGOING_WEBHOOK_URL": "the http(s) URL that receives every lead event as signed JSON",
     "OUTGOING_WEBHOOK_SECRET": "a long random string shared with the receiver (signs each event)",
+    "SALESFORCE_INSTANCE_URL": "your org's My Domain URL, such as https://acme.my.salesforce.com",
+    "SALESFORCE_ORG_ID": "your 18-character organization ID (Setup > Company Information)",
+    "SALESFORCE_ACCESS_TOKEN": "a session ID or OAuth access token, or leave it unset for JWT",
+    "SALESFORCE_USERNAME": "the integration user's username, for the JWT login",
+    "SALESFORCE_CONSUMER_KEY": "the connected app's consumer key, for the JWT login",
+    "SALESFORCE_PRIVATE_KEY_FILE": "the path of the connected app's private key (PEM)",
+    "SALESFORCE_API_VERSION": "a REST API version such as 59.0",
     "HUBSPOT_ACCESS_TOKEN": "your HubSpot private app's access token (pat-…), or leave it unset "
     "to keep HubSpot off",
     "HUBSPOT_API_URL": "a URL such as https://api.hubapi.com",
@@ -82,6 +89,14 @@ class Settings(BaseSettings):
     slack_delivery_timeout: float = Field(default=15, gt=0, le=120)
     outgoing_webhook_url: str | None = None
     outgoing_webhook_secret: str | None = None
+    # Salesforce: Outbound Messages are accepted once SALESFORCE_ORG_ID is set.
+    salesforce_instance_url: str | None = None
+    salesforce_org_id: str | None = None
+    salesforce_access_token: str | None = None
+    salesforce_username: str | None = None
+    salesforce_consumer_key: str | None = None
+    salesforce_private_key_file: str | None = None
+    salesforce_api_version: str = "59.0"
     # HubSpot out (off until the token is set).
     hubspot_access_token: str | None = None
     hubspot_api_url: str = "https://api.hubapi.com"
@@ -98,6 +113,12 @@ class Settings(BaseSettings):
         "sla_api_token",
         "outgoing_webhook_url",
         "outgoing_webhook_secret",
+        "salesforce_instance_url",
+        "salesforce_org_id",
+        "salesforce_access_token",
+        "salesforce_username",
+        "salesforce_consumer_key",
+        "salesforce_private_key_file",
         "hubspot_access_token",
         "hubspot_breach_property",
         "hubspot_client_secret",

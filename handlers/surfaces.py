@@ -16,6 +16,7 @@ from handlers import (
     events,
     health,
     http,
+    salesforce,
     views,
 )
 
@@ -33,4 +34,5 @@ def register(bolt: App, web: Flask, deps: Deps) -> None:
     http.register(web, bolt, deps)
     api.register(web, deps)
     crm.register(web, deps)
+    salesforce.register(web, deps)
     health.register(web, deps)

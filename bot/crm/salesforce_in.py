@@ -1,0 +1,97 @@
+"""Leads in from Salesforce: each Outbound Message notification journaled, then handed off."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.crm.salesforce_soap import OutboundMessage
+from bot.leads.handoff_input import parse_handoff
+from bot.leads.handoffs import Handoffs
+from bot.ui.blocks import Reply, section
+from bot.ui.catalogue import Catalogue
+from sla_rules.agreement import Agreement
+from sla_rules.salesforce_mapping import map_lead
+from storage import inbox
+from storage.models import InboxItem
+from storage.outbox import enqueue
+from storage.unit_of_work import Database
+
+log = logging.getLogger(__name__)
+KIND = "salesforce"
+
+
+@dataclass(frozen=True)
+class Received:
+    """How many notifications were new, replayed, handed off and kept unmapped."""
+
+    new: int = 0
+    replayed: int = 0
+    handed_off: int = 0
+    unmapped: int = 0
+
+
+class SalesforceInbox:
+    """Receives Outbound Messages: journal first (so an ack is never lost), then hand off."""
+
+    def __init__(
+        self, database: Database, agreement: Agreement, catalogue: Catalogue, handoffs: Handoffs
+    ) -> None:
+        self.database = database
+        self.agreement = agreement
+        self.catalogue = catalogue
+        self.handoffs = handoffs
+
+    def receive(self, message: OutboundMessage, now: datetime) -> Received:
+        """Journal every notification not seen before and act on it; replays do nothing."""
+        new = replayed = handed = unmapped = 0
+        for note in message.notifications:
+            with self.database.unit_of_work() as session:
+                item_id = inbox.journal(
+                    session,
+                    kind=KIND,
+                    key=f"sf:{note.id}"[:200],
+                    payload={"type": note.sobject_type, "fields": note.fields},
+                    now=now,
+                    lease_until=now + timedelta(minutes=5),
+                )
+            if item_id is None:
+                replayed += 1
+                continue
+            new += 1
+            outcome = self._act(note.sobject_type, note.sobject_id, note.fields, now)
+            handed += outcome == "handed_off"
+            unmapped += outcome == "unmapped"
+            with self.database.unit_of_work() as session:
+                item = session.get(InboxItem, item_id)
+                if item is not None:
+                    inbox.mark_done(item, outcome, now)
+                    item.answered_at = now  # acked by the HTTP answer: no Slack reply owed
+                    item.lease_until = None
+        return Received(new, replayed, handed, unmapped)
+
+    def _act(self, kind: str, record_id: str, fields: dict[str, str], now: datetime) -> str:
+        if kind not in ("Lead", "Contact"):
+            return self._unmapped(record_id, ["sObject type"], now)
+        mapped = map_lead(record_id, fields)
+        if mapped.meaning != "mql":
+            # Won and disqualified are kept in the journal; closing the lead is not wired yet.
+            return mapped.meaning
+        if mapped.missing:
+            return self._unmapped(record_id, list(mapped.missing), now)
+        data, errors = parse_handoff(mapped.handoff, self.catalogue, now=now)
+        if data is None:
+            return self._unmapped(record_id, sorted(errors), now)
+        self.handoffs.hand_off(data, via="api", now=now)
+        return "handed_off"
+
+    def _unmapped(self, record_id: str, missing: list[str], now: datetime) -> str:
+        cat = self.catalogue
+        text = cat.t("salesforce.unmapped", id=record_id or "?", missing=", ".join(missing))
+        reply = Reply(text=text, blocks=[section(text)])
+        with self.database.unit_of_work() as session:
+            for manager in self.agreement.slack.managers:
+                enqueue(session, kind="dm", channel=manager, now=now, payload=reply.payload())
+        log.warning("salesforce notification kept unmapped (missing: %s)", ", ".join(missing))
+        return "unmapped"
