@@ -17,9 +17,9 @@ from bench.common import AGREEMENT
 from bot.cadence.requests import TouchRequest
 from bot.crm import hubspot_map as hub
 from bot.local.harness import LocalBot
+from bot.local.hubspot_standin import HubSpotFake
 from bot.local.standin import SlackStandIn
 from storage.models import OutboxMessage
-from tests.e2e.hubspot_fake import HubSpotFake
 
 REP = "U0REP1"
 KINDS = [("call", "no_answer"), ("voicemail", "left_voicemail"), ("email", "email_sent")]

@@ -17,6 +17,8 @@ from bot.bootstrap import UseCases, build_use_cases
 from bot.cadence.answers import TouchAnswers
 from bot.cadence.api_touches import ApiTouches, slack_user_finder
 from bot.cadence.mine import MyLeads
+from bot.crm.hubspot_in import HubSpotIn
+from bot.crm.hubspot_reader import contact_reader
 from bot.crm.hubspot_setup import hubspot_out
 from bot.crm.lanes import Connector, CrmFeed
 from bot.crm.status import ConnectorStatus
@@ -180,6 +182,15 @@ def create_app(
         cadence=cases.cadence,
         goals=cases.goals,
         counts=cases.counts,
+        hubspot_in=HubSpotIn(
+            database,
+            cases.handoffs,
+            agreement.crm.hubspot,
+            catalogue,
+            clock,
+            agreement.slack.managers,
+            contact_reader(settings),
+        ),
         connectors=connector_status,
         api_touches=ApiTouches(
             database, cases.touches, slack_user_finder(client), catalogue, agreement.zone

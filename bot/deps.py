@@ -14,6 +14,7 @@ from bot.cadence.actions import CadenceActions
 from bot.cadence.answers import TouchAnswers
 from bot.cadence.api_touches import ApiTouches
 from bot.cadence.touches import Touches
+from bot.crm.hubspot_in import HubSpotIn
 from bot.crm.status import ConnectorStatus
 from bot.goals.book import GoalBook
 from bot.goals.record import CountRecorder
@@ -46,6 +47,7 @@ class Deps:
     cadence: CadenceActions  # the nudge's skip, snooze and disqualify controls
     goals: GoalBook  # POST /api/counts
     counts: CountRecorder  # why a count was refused, in words
+    hubspot_in: HubSpotIn | None = None  # POST /api/hubspot (None: HubSpot in is off)
     # Socket Mode only: whether the WebSocket to Slack is up right now (set once connected).
     socket_connected: Callable[[], bool] | None = None
     api_touches: ApiTouches | None = None  # POST /api/touches (dialers, email tools)

@@ -40,6 +40,9 @@ HINTS: dict[str, str] = {
     "HUBSPOT_RATE_PER_10S": "your private app's limit per 10 seconds, such as 100 (or 190)",
     "HUBSPOT_BREACH_PROPERTY": "the internal name of a contact property set to true on a breach, "
     "or leave it unset",
+    "HUBSPOT_CLIENT_SECRET": "your HubSpot app's client secret (it signs every webhook), or leave "
+    "it unset to keep /api/hubspot off",
+    "PUBLIC_URL": "the URL the CRMs call the bot at, such as https://sla.example.com",
 }
 
 
@@ -84,6 +87,9 @@ class Settings(BaseSettings):
     hubspot_api_url: str = "https://api.hubapi.com"
     hubspot_rate_per_10s: int = Field(default=100, ge=1, le=10_000)
     hubspot_breach_property: str | None = None
+    # HubSpot in: verifies webhooks against the URL HubSpot called (behind a proxy, not ours).
+    hubspot_client_secret: str | None = None
+    public_url: str | None = None
 
     @field_validator(
         "slack_bot_token",
@@ -94,6 +100,8 @@ class Settings(BaseSettings):
         "outgoing_webhook_secret",
         "hubspot_access_token",
         "hubspot_breach_property",
+        "hubspot_client_secret",
+        "public_url",
         mode="before",
     )
     @classmethod
@@ -148,6 +156,13 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("not an http(s) URL")
         return value.rstrip("/")
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("not an http(s) URL")
+        return value.rstrip("/") if value else value
 
     @field_validator("slack_app_token")
     @classmethod

@@ -11,6 +11,7 @@ from handlers import (
     actions,
     api,
     commands,
+    crm,
     errors,
     events,
     health,
@@ -31,4 +32,5 @@ def register(bolt: App, web: Flask, deps: Deps) -> None:
     views.register(bolt, deps)
     http.register(web, bolt, deps)
     api.register(web, deps)
+    crm.register(web, deps)
     health.register(web, deps)

@@ -298,3 +298,20 @@ class OnceKey(Base):
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CrmReceipt(Base):
+    """A record or event a CRM sent, kept once by its key (a replay finds it)."""
+
+    __tablename__ = "crm_receipts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    verdict: Mapped[str] = mapped_column(String(16))
+    # handed_off | attached | unmapped | ignored
+    outcome: Mapped[str] = mapped_column(String(16))
+    missing: Mapped[list[str]] = mapped_column(JSON, default=list)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id"))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())

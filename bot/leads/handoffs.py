@@ -27,7 +27,7 @@ Outcome = Literal["created", "known", "attached"]
 # An import's late rows reach managers this long after each row, so a whole file is one note
 # (the API's go at once: the outbox joins the rows of a burst that wait for the same DM).
 LATE_NOTE_GATHER = timedelta(seconds=60)
-Via = Literal["api", "slack", "import"]
+Via = Literal["api", "slack", "import", "hubspot", "salesforce"]
 
 
 @dataclass(frozen=True)

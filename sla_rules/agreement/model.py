@@ -3,7 +3,7 @@
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 
 from sla_rules.agreement.cadence import Cadence, Standup
 from sla_rules.agreement.fields import Locale, Text, _field_error, _rule_error, _Strict
@@ -11,6 +11,7 @@ from sla_rules.agreement.goals import Funnel, Goals
 from sla_rules.agreement.knowledge import GlossaryEntry, Responsibility
 from sla_rules.agreement.response import ResponsePolicy
 from sla_rules.agreement.workplace import BusinessHours, SlackConfig
+from sla_rules.crm_mapping import CrmSection
 from sla_rules.text import normalize
 
 
@@ -30,6 +31,8 @@ class Agreement(_Strict):
     response: ResponsePolicy
     cadence: Cadence
     standup: Standup
+    # Optional: how CRM records map to handoffs (HubSpot's defaults when absent).
+    crm: CrmSection = Field(default_factory=CrmSection)
 
     @field_validator("timezone")
     @classmethod

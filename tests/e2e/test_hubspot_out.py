@@ -16,11 +16,11 @@ from bot.crm import hubspot_map as hub
 from bot.crm.hubspot_out import HubSpotOut
 from bot.crm.lanes import ExternalOutcome
 from bot.local.harness import LocalBot
+from bot.local.hubspot_standin import HubSpotFake
 from bot.outbox.calls import Pending
 from bot.runtime.clock import utc_now
 from storage import outbox as box
 from storage.models import OutboxMessage
-from tests.e2e.hubspot_fake import HubSpotFake
 from tests.e2e.test_external_lanes import hurry
 from tests.fuzz_budget import fuzz_examples
 from tests.helpers import hand_off, lead_number

@@ -1,15 +1,21 @@
-"""A small HubSpot CRM v3 fake over real HTTP (port 0) for HubSpot-out tests until h1's stand-in.
+"""The local HubSpot stand-in: a CRM v3 subset over real HTTP (port 0), and signed webhooks.
 
-Speaks: POST /crm/v3/objects/{type}, POST /crm/v3/objects/{type}/search (EQ on one property),
+Speaks: GET /crm/v3/objects/contacts/{id}, POST /crm/v3/objects/{type},
+POST /crm/v3/objects/{type}/search (EQ on one property),
 PATCH /crm/v3/objects/contacts/{id}, GET /crm/v3/owners?email=. Records every call; answers
 5xx while `failing`, and 429 + Retry-After beyond `per_10s` calls in a sliding 10 s window.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,6 +25,8 @@ from urllib.parse import parse_qs, urlparse
 
 @dataclass
 class Call:
+    """One API call as the stand-in received it."""
+
     method: str
     path: str
     body: Any
@@ -28,6 +36,8 @@ class Call:
 
 @dataclass
 class State:
+    """What the stand-in holds: owners, objects, contacts, the calls, the faults to inject."""
+
     owners: dict[str, str] = field(default_factory=dict)  # email -> owner id
     objects: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     contacts: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -102,6 +112,12 @@ class _Handler(BaseHTTPRequestHandler):
                 created = {"id": str(sum(map(len, state.objects.values())) + 1), **body}
                 state.objects.setdefault(kind, []).append(created)
                 return 201, {"id": created["id"], "properties": body["properties"]}, None
+            if self.command == "GET" and kind == "contacts" and len(parts) == 5:
+                if parts[4] not in state.contacts:
+                    return 404, {"status": "error", "category": "OBJECT_NOT_FOUND"}, None
+                wanted = ",".join(query.get("properties") or []).split(",")
+                props = {k: v for k, v in state.contacts[parts[4]].items() if k in wanted}
+                return 200, {"id": parts[4], "properties": props}, None
             if self.command == "PATCH" and kind == "contacts" and len(parts) == 5:
                 contact = state.contacts.setdefault(parts[4], {})
                 contact.update(body["properties"])
@@ -130,5 +146,47 @@ class HubSpotFake:
         self.server.server_close()
 
     def engagements(self, kind: str) -> list[dict[str, Any]]:
+        """The objects of one kind created so far (calls, emails, notes)."""
         with self.state.lock:
             return list(self.state.objects.get(kind, []))
+
+
+def hubspot_headers(
+    secret: str, method: str, url: str, body: bytes, at_ms: int | None = None, version: str = "v3"
+) -> dict[str, str]:
+    """The headers HubSpot signs a request with, written from HubSpot's guide (not the bot's)."""
+    if version == "v1":
+        digest = hashlib.sha256((secret + body.decode()).encode()).hexdigest()
+        return {"X-HubSpot-Signature": digest, "X-HubSpot-Signature-Version": "v1"}
+    if version == "v2":
+        digest = hashlib.sha256((secret + method + url + body.decode()).encode()).hexdigest()
+        return {"X-HubSpot-Signature": digest, "X-HubSpot-Signature-Version": "v2"}
+    stamp = str(int(time.time() * 1000) if at_ms is None else at_ms)
+    source = f"{method}{url}{body.decode()}{stamp}".encode()
+    mac = hmac.new(secret.encode(), source, hashlib.sha256).digest()
+    return {
+        "X-HubSpot-Signature-v3": base64.b64encode(mac).decode(),
+        "X-HubSpot-Request-Timestamp": stamp,
+    }
+
+
+def send_webhook(
+    url: str,
+    payload: Any,
+    secret: str,
+    *,
+    version: str = "v3",
+    at_ms: int | None = None,
+    raw: bytes | None = None,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, Any]:
+    """POST a webhook to the bot as HubSpot would, signed; the status and the decoded answer."""
+    body = raw if raw is not None else json.dumps(payload).encode()
+    signed = hubspot_headers(secret, "POST", url, body, at_ms, version)
+    sent = {"Content-Type": "application/json", **signed, **(headers or {})}
+    request = urllib.request.Request(url, data=body, headers=sent, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")

@@ -1,0 +1,247 @@
+"""HubSpot in: a workflow's contact or a batch of subscription events becomes handoffs.
+
+The request's signature is checked before this is called. A workflow sends the contact with its
+properties; subscription events name a contact, whose properties are then read through the CRM
+API. A record the mapping cannot use is kept and the managers told: HubSpot does not retry an
+answer in the 4xx range, so refusing it would lose the lead.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.leads.handoff_input import parse_handoff
+from bot.leads.handoffs import Handoffs
+from bot.runtime.clock import Clock
+from bot.ui.catalogue import Catalogue
+from sla_rules.crm_mapping import HubSpotMapping, Mapped, flat_properties, map_contact
+from storage import crm_receipts as receipts
+from storage.outbox import enqueue
+from storage.unit_of_work import Database
+
+log = logging.getLogger("sla_bot.crm.hubspot")
+# What HubSpot sends per request is at most 100 events; more is not HubSpot.
+MAX_EVENTS = 1000
+CONTACT_EVENTS = ("contact.creation", "contact.propertyChange")
+# Reads a contact's properties by ID (None: no such contact); raises when HubSpot is unreachable.
+ContactReader = Callable[[str, Sequence[str]], dict[str, Any] | None]
+
+
+class Malformed(ValueError):
+    """The body is not what HubSpot sends; `field` names the part that is wrong."""
+
+    def __init__(self, field: str, code: str) -> None:
+        super().__init__(f"{field}: {code}")
+        self.field = field
+        self.code = code
+
+
+class ContactUnreadable(RuntimeError):
+    """HubSpot's CRM API did not answer: the request fails with 503 so HubSpot sends it again."""
+
+
+@dataclass
+class Received:
+    """What one request became: a count per outcome, and the leads it made."""
+
+    outcomes: dict[str, int] = field(default_factory=dict)
+    leads: list[str] = field(default_factory=list)
+
+    def add(self, outcome: str) -> None:
+        """Count one record's outcome."""
+        self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
+
+
+def _object_id(value: Any, where: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise Malformed(where, "not_id")
+    text = str(value).strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 20:
+        raise Malformed(where, "not_id")
+    return text
+
+
+def parse_body(body: Any) -> tuple[str, list[dict[str, Any]]]:
+    """Tell a workflow contact from subscription events; raise Malformed when it is neither."""
+    if isinstance(body, dict):
+        raw = body.get("objectId", body.get("vid", body.get("id")))
+        if raw is None:
+            raise Malformed("objectId", "required")
+        contact = _object_id(raw, "objectId")
+        properties = body.get("properties")
+        if not isinstance(properties, dict):
+            raise Malformed("properties", "not_object")
+        return "contact", [{"id": contact, "properties": properties}]
+    if not isinstance(body, list):
+        raise Malformed("body", "not_object_or_list")
+    if len(body) > MAX_EVENTS:
+        raise Malformed("body", "too_many_events")
+    events = []
+    for n, event in enumerate(body):
+        if not isinstance(event, dict):
+            raise Malformed(f"[{n}]", "not_object")
+        kind = event.get("subscriptionType")
+        if not isinstance(kind, str):
+            raise Malformed(f"[{n}].subscriptionType", "required")
+        events.append(
+            {
+                "event": _object_id(event.get("eventId"), f"[{n}].eventId"),
+                "id": _object_id(event.get("objectId"), f"[{n}].objectId"),
+                "kind": kind[:64],
+            }
+        )
+    return "events", events
+
+
+class HubSpotIn:
+    """Receives what HubSpot sends and hands off the MQLs in it."""
+
+    def __init__(
+        self,
+        database: Database,
+        handoffs: Handoffs,
+        mapping: HubSpotMapping,
+        cat: Catalogue,
+        clock: Clock,
+        managers: Sequence[str],
+        read_contact: ContactReader | None,
+    ) -> None:
+        self.database = database
+        self.handoffs = handoffs
+        self.mapping = mapping
+        self.cat = cat
+        self.clock = clock
+        self.managers = list(managers)
+        self.read_contact = read_contact
+
+    @property
+    def wanted(self) -> list[str]:
+        """The properties the mapping reads."""
+        m = self.mapping
+        names = [*m.name, m.company, m.email, m.phone, m.source, m.reason]
+        names += [m.mql_property, m.won_property, m.disqualified_property]
+        return list(dict.fromkeys(names))
+
+    def receive(self, body: Any) -> Received:
+        """Take a verified body (raises Malformed before anything is stored)."""
+        shape, records = parse_body(body)
+        received = Received()
+        if shape == "contact":
+            record = records[0]
+            self._contact(record["id"], flat_properties(record["properties"]), None, received)
+            return received
+        for event in records:
+            self._event(event, received)
+        return received
+
+    def _event(self, event: dict[str, Any], received: Received) -> None:
+        key = f"hubspot:event:{event['event']}"
+        with self.database.reading() as session:
+            if receipts.seen(session, key) is not None:
+                received.add("replayed")
+                return
+        if event["kind"] not in CONTACT_EVENTS:
+            self._keep(key, "ignore", "ignored", [], event, None)
+            received.add("ignored")
+            return
+        if self.read_contact is None:
+            self._unmapped(key, event["id"], ["HUBSPOT_ACCESS_TOKEN"], event, received)
+            return
+        try:
+            found = self.read_contact(event["id"], self.wanted)
+        except Exception as error:
+            log.warning("HubSpot contact read failed (%s)", type(error).__name__)
+            raise ContactUnreadable(type(error).__name__) from error
+        if found is None:
+            self._keep(key, "ignore", "ignored", ["contact"], event, None)
+            received.add("ignored")
+            return
+        self._contact(event["id"], flat_properties(found), key, received)
+
+    def _contact(
+        self, contact: str, properties: dict[str, str], key: str | None, received: Received
+    ) -> None:
+        mapped = map_contact(self.mapping, properties)
+        kept = {"contact": contact}
+        if mapped.verdict != "mql":
+            # Won and disqualified contacts are kept for the record; closing a lead from the
+            # CRM waits for a close use case that the Slack side does not have yet.
+            if key is not None:
+                self._keep(key, mapped.verdict, "ignored", [], kept, None)
+            received.add(mapped.verdict)
+            return
+        data, missing = self._handoff(contact, mapped)
+        if data is None:
+            self._unmapped(key or f"hubspot:unmapped:{contact}", contact, missing, kept, received)
+            return
+        result = self.handoffs.hand_off(data, via="hubspot")
+        if key is not None:
+            self._keep(key, "mql", result.outcome, [], kept, result.lead.id)
+        received.add(result.outcome)
+        received.leads.append(result.lead.short_id)
+
+    def _handoff(self, contact: str, mapped: Mapped) -> tuple[Any, list[str]]:
+        if mapped.missing:
+            return None, mapped.missing
+        fields: dict[str, Any] = {"external_id": f"hubspot:{contact}", **mapped.fields}
+        data, errors = parse_handoff(fields, self.cat, now=self.clock())
+        if data is None:
+            # A malformed optional value (an email HubSpot let through) is left out, not fatal.
+            kept = {k: v for k, v in fields.items() if k not in errors or k == "name"}
+            data, errors = parse_handoff(kept, self.cat, now=self.clock())
+        if data is None:
+            return None, sorted(errors)
+        return data, []
+
+    def _keep(
+        self,
+        key: str,
+        verdict: str,
+        outcome: str,
+        missing: list[str],
+        payload: dict[str, Any],
+        lead_id: int | None,
+    ) -> bool:
+        with self.database.unit_of_work() as session:
+            return receipts.keep(
+                session,
+                source="hubspot",
+                key=key,
+                verdict=verdict,
+                outcome=outcome,
+                missing=missing,
+                payload=payload,
+                lead_id=lead_id,
+                now=self.clock(),
+            )
+
+    def _unmapped(
+        self,
+        key: str,
+        contact: str,
+        missing: list[str],
+        payload: dict[str, Any],
+        received: Received,
+    ) -> None:
+        received.add("unmapped")
+        now = self.clock()
+        text = self.cat.t("hubspot_in.unmapped", contact=contact, missing=", ".join(missing))
+        with self.database.unit_of_work() as session:
+            first = receipts.keep(
+                session,
+                source="hubspot",
+                key=key,
+                verdict="mql",
+                outcome="unmapped",
+                missing=missing,
+                payload=payload,
+                lead_id=None,
+                now=now,
+            )
+            if first:  # a replay of the same contact tells nobody twice
+                for manager in self.managers:
+                    enqueue(session, kind="dm", channel=manager, now=now, payload={"text": text})
+        log.warning("HubSpot contact kept unmapped: missing %s", ", ".join(missing))
