@@ -164,6 +164,13 @@ class Settings(BaseSettings):
             raise ValueError("not an http(s) URL")
         return value if value.endswith("/") else value + "/"
 
+    @field_validator("outgoing_webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("not an http(s) URL")
+        return value
+
     @field_validator("hubspot_api_url")
     @classmethod
     def _hubspot_url(cls, value: str) -> str:

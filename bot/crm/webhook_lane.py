@@ -62,7 +62,6 @@ class WebhookConnector:
         lead = session.get(Lead, lead_id)
         if event_type is None or lead is None:
             return None
-        session.flush()
         return {"type": event_type, "lead": LeadView.of(lead).api(self.zone)}
 
     def deliver(self, row: Pending) -> ExternalOutcome:

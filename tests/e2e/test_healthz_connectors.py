@@ -12,7 +12,7 @@ import pytest
 
 from bot.crm.status import ConnectorStatus, connectors_on
 from bot.local.harness import LocalBot
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError, load_settings
 from storage.health import DEAD
 from storage.models import OutboxMessage
 from tests.paths import EXAMPLES
@@ -91,3 +91,12 @@ def test_a_dead_lettered_connector_write_makes_healthz_503(bot: LocalBot) -> Non
     status, body = healthz(bot)
     assert status == 503
     assert any(p["part"] == "connectors" for p in body["problems"])
+
+
+def test_a_bad_webhook_url_names_its_variable_and_hides_the_secret() -> None:
+    with pytest.raises(SettingsError) as refused:
+        load_settings(
+            {"OUTGOING_WEBHOOK_URL": "ftp://x", "OUTGOING_WEBHOOK_SECRET": "topsecret-value"}
+        )
+    assert "OUTGOING_WEBHOOK_URL" in str(refused.value)
+    assert "topsecret-value" not in str(refused.value)

@@ -94,6 +94,10 @@ def test_every_lead_event_arrives_once_in_order_signed(bot: LocalBot, receiver) 
         ][: len(types)]
         and len(types) >= 4
     ), types
+    # Each event shows the lead as that change left it.
+    statuses = [json.loads(body)["lead"]["status"] for _, body in receiver.got]
+    assert statuses[0] == "unclaimed" and statuses[1] == "claimed", statuses
+    assert statuses[-1] not in ("unclaimed", "claimed"), statuses
     ids = [headers["X-Sla-Event-Id"] for headers, _ in receiver.got]
     assert len(ids) == len(set(ids))
     for headers, body in receiver.got:
