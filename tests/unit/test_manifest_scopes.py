@@ -29,6 +29,7 @@ METHOD_SCOPES: dict[str, frozenset[str]] = {
     "files.completeUploadExternal": frozenset({"files:write"}),
     # Surfaces opened from a trigger or the App Home need no scope.
     "users.info": frozenset({"users:read"}),
+    "users.lookupByEmail": frozenset({"users:read.email"}),
     "views.open": frozenset(),
     "views.publish": frozenset(),
 }
