@@ -203,11 +203,13 @@ def create_app(
         ),
     )
     if settings.salesforce_org_id is not None:
-        deps.salesforce = SalesforceInbox(database, agreement, catalogue, cases.handoffs)
+        deps.salesforce = SalesforceInbox(database, agreement, catalogue, cases.handoffs, clock)
     web = Flask("sla-bot")
     handlers.register(bolt, web, deps)
     # Each tick also takes over the claim clicks a crashed process left (the first, at start).
     parts = [*cases.tick_parts(), ("claim inbox", claim_inbox.replay)]
+    if deps.salesforce is not None:
+        parts.append(("salesforce inbox", deps.salesforce.replay))
     ticker = Ticker(lambda: run_parts(parts), settings.sla_tick_seconds)
     return SlaBot(
         bolt=bolt,

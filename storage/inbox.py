@@ -44,13 +44,15 @@ def journal(
     return session.execute(_JOURNAL[session.get_bind().dialect.name], values).scalar()
 
 
-def owed(session: Session, now: datetime, limit: int) -> Sequence[int]:
+def owed(session: Session, now: datetime, limit: int, kind: str | None = None) -> Sequence[int]:
     """Items not yet answered whose lease ran out (their process died or gave up), oldest first."""
+    of_kind = [] if kind is None else [_TABLE.c.kind == kind]
     return session.scalars(
         select(_TABLE.c.id)
         .where(
             _TABLE.c.answered_at.is_(None),
             or_(_TABLE.c.lease_until.is_(None), _TABLE.c.lease_until <= now),
+            *of_kind,
         )
         .order_by(_TABLE.c.id)
         .limit(limit)

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from bot.crm.salesforce_soap import OutboundMessage
 from bot.leads.handoff_input import parse_handoff
 from bot.leads.handoffs import Handoffs
+from bot.runtime.clock import Clock
 from bot.ui.blocks import Reply, section
 from bot.ui.catalogue import Catalogue
 from sla_rules.agreement import Agreement
@@ -20,6 +21,8 @@ from storage.unit_of_work import Database
 
 log = logging.getLogger(__name__)
 KIND = "salesforce"
+LEASE = timedelta(minutes=5)
+REPLAY_BATCH = 100
 
 
 @dataclass(frozen=True)
@@ -36,8 +39,14 @@ class SalesforceInbox:
     """Receives Outbound Messages: journal first (so an ack is never lost), then hand off."""
 
     def __init__(
-        self, database: Database, agreement: Agreement, catalogue: Catalogue, handoffs: Handoffs
+        self,
+        database: Database,
+        agreement: Agreement,
+        catalogue: Catalogue,
+        handoffs: Handoffs,
+        clock: Clock,
     ) -> None:
+        self.clock = clock
         self.database = database
         self.agreement = agreement
         self.catalogue = catalogue
@@ -54,22 +63,43 @@ class SalesforceInbox:
                     key=f"sf:{note.id}"[:200],
                     payload={"type": note.sobject_type, "fields": note.fields},
                     now=now,
-                    lease_until=now + timedelta(minutes=5),
+                    lease_until=now + LEASE,
                 )
             if item_id is None:
                 replayed += 1
                 continue
             new += 1
-            outcome = self._act(note.sobject_type, note.sobject_id, note.fields, now)
+            outcome = self._finish(item_id, note.sobject_type, note.fields, now)
             handed += outcome == "handed_off"
             unmapped += outcome == "unmapped"
-            with self.database.unit_of_work() as session:
-                item = session.get(InboxItem, item_id)
-                if item is not None:
-                    inbox.mark_done(item, outcome, now)
-                    item.answered_at = now  # acked by the HTTP answer: no Slack reply owed
-                    item.lease_until = None
         return Received(new, replayed, handed, unmapped)
+
+    def replay(self) -> int:
+        """Finish the notifications a crashed process journaled (acked) but did not act on."""
+        now = self.clock()
+        with self.database.reading() as session:
+            owed = inbox.owed(session, now, REPLAY_BATCH, kind=KIND)
+        done = 0
+        for item_id in owed:
+            with self.database.unit_of_work() as session:
+                if not inbox.take_lease(session, item_id, now, now + LEASE):
+                    continue
+                item = session.get(InboxItem, item_id)
+                payload = dict(item.payload) if item is not None else {}
+            fields = payload.get("fields") if isinstance(payload.get("fields"), dict) else {}
+            self._finish(item_id, str(payload.get("type", "")), fields, now)
+            done += 1
+        return done
+
+    def _finish(self, item_id: int, kind: str, fields: dict[str, str], now: datetime) -> str:
+        outcome = self._act(kind, fields.get("Id", ""), fields, now)
+        with self.database.unit_of_work() as session:
+            item = session.get(InboxItem, item_id)
+            if item is not None:
+                inbox.mark_done(item, outcome, now)
+                item.answered_at = now  # acked by the HTTP answer: no Slack reply owed
+                item.lease_until = None
+        return outcome
 
     def _act(self, kind: str, record_id: str, fields: dict[str, str], now: datetime) -> str:
         if kind not in ("Lead", "Contact"):

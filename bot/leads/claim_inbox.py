@@ -153,7 +153,7 @@ class ClaimInbox:
         with self.database.unit_of_work() as session:
             store.purge(session, now - KEEP_ANSWERED)
         with self.database.reading() as session:
-            candidates = store.owed(session, now, REPLAY_BATCH)
+            candidates = store.owed(session, now, REPLAY_BATCH, kind=KIND)
         taken = 0
         for item_id in candidates:
             if not self._hold(item_id):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,6 +14,7 @@ from bot.crm.salesforce_soap import ACK
 from bot.local.harness import LocalBot
 from bot.local.salesforce import SalesforceStandIn, outbound_message
 from bot.local.standin import SlackStandIn
+from storage import inbox
 from storage.models import InboxItem, Lead
 from tests.fuzz_budget import fuzz_examples
 from tests.helpers import wait_announced
@@ -162,3 +164,21 @@ def test_fuzzed_bodies_never_500(
     for attempt in (body, junk, body[: len(body) // 2] + junk):
         status, _answer, _kind = sf.send_outbound(url, attempt)
         assert status in (200, 400), (status, attempt[:200])
+
+
+def test_a_crash_after_the_journal_is_finished_by_the_replay(sf_bot: LocalBot) -> None:
+    assert sf_bot.bot is not None and sf_bot.bot.deps.salesforce is not None
+    now = datetime.now(UTC)
+    fields = {**LEAD, "Id": "00Q000000000000009"}
+    with sf_bot.bot.deps.database.unit_of_work() as session:
+        inbox.journal(
+            session,
+            kind="salesforce",
+            key="sf:04l000000000009",
+            payload={"type": "Lead", "fields": fields},
+            now=now - timedelta(minutes=10),
+            lease_until=now - timedelta(minutes=5),  # its process died before handing off
+        )
+    assert sf_bot.bot.deps.salesforce.replay() == 1
+    assert sf_bot.bot.deps.salesforce.replay() == 0
+    assert _counts(sf_bot) == (1, 1)
