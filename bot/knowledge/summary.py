@@ -102,5 +102,19 @@ def summary_lines(agreement: Agreement, cat: Catalogue) -> list[str]:
             reps=_mentions(list(slack.sales_reps), cat, "summary.anyone"),
             marketers=_mentions(list(slack.marketers), cat, "summary.nobody"),
         ),
+        _hubspot_line(agreement, cat),
     ]
     return lines
+
+
+def _hubspot_line(agreement: Agreement, cat: Catalogue) -> str:
+    """How a HubSpot contact becomes a lead (the crm: section, or HubSpot's defaults)."""
+    hub = agreement.crm.hubspot
+    return cat.t(
+        "summary.hubspot",
+        mql=f"`{hub.mql_property}` = {' | '.join(f'`{v}`' for v in hub.mql_values)}",
+        name=" + ".join(f"`{p}`" for p in hub.name),
+        source=f"`{hub.source}`",
+        reason=f"`{hub.reason}`",
+        won=f"`{hub.won_property}` = {' | '.join(f'`{v}`' for v in hub.won_values)}",
+    )
