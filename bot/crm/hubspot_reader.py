@@ -9,6 +9,7 @@ from hubspot import HubSpot
 from hubspot.crm.contacts.exceptions import ApiException
 
 from bot.crm.hubspot_in import ContactReader
+from bot.crm.hubspot_setup import NO_RETRY
 from bot.settings import Settings
 
 # HubSpot answers a webhook's sender within its 30 s; one read must leave room for a batch.
@@ -19,7 +20,10 @@ def contact_reader(settings: Settings) -> ContactReader | None:
     """A reader of contacts by ID, or None while HUBSPOT_ACCESS_TOKEN is unset."""
     if not settings.hubspot_access_token:
         return None
-    client = HubSpot(access_token=settings.hubspot_access_token, host=settings.hubspot_api_url)
+    # Never a sleep on the webhook's answer path: a 429 or 503 answers 503 and HubSpot resends.
+    client = HubSpot(
+        access_token=settings.hubspot_access_token, host=settings.hubspot_api_url, retry=NO_RETRY
+    )
 
     def read(contact_id: str, properties: Sequence[str]) -> dict[str, Any] | None:
         try:

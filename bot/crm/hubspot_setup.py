@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from hubspot import HubSpot
 from slack_sdk import WebClient
+from urllib3.util.retry import Retry
 
 from bot.cadence.touch_messages import TouchMessages
 from bot.crm.hubspot_out import HubSpotOut
@@ -20,6 +21,7 @@ from storage.unit_of_work import Database
 log = logging.getLogger("sla_bot.crm.hubspot")
 # Of the limit, what the bot uses: a margin for the team's other integrations and jitter.
 RATE_SHARE = 0.9
+NO_RETRY = Retry(total=0, redirect=0, respect_retry_after_header=False, raise_on_status=False)
 
 
 def pace_for(per_10s: int) -> float:
@@ -38,9 +40,13 @@ def hubspot_out(
     """The connector, or None when HubSpot is not configured."""
     if not settings.hubspot_access_token:
         return None
-    # No client-side retries: the outbox retries, with the database as its memory.
+    # No client-side retries: the outbox retries, with the database as its memory. retry=None
+    # would leave urllib3's default, which resends a 429 or 503 after sleeping its Retry-After
+    # inside the call: the lane's pace and the write's once-only lookup would not see it.
     client = HubSpot(
-        access_token=settings.hubspot_access_token, host=settings.hubspot_api_url, retry=None
+        access_token=settings.hubspot_access_token,
+        host=settings.hubspot_api_url,
+        retry=NO_RETRY,
     )
     words = TouchMessages(cat, timedelta(0))
 

@@ -12,6 +12,7 @@ import base64
 import hashlib
 import hmac
 import json
+import math
 import threading
 import time
 import urllib.error
@@ -89,7 +90,7 @@ class _Handler(BaseHTTPRequestHandler):
                 return (
                     429,
                     {"status": "error", "policyName": "TEN_SECONDLY_ROLLING"},
-                    {"Retry-After": f"{max(wait, 0.05):.2f}"},
+                    {"Retry-After": str(max(math.ceil(wait), 1))},  # whole seconds, as HTTP says
                 )
             state.window.append(now)
         parts = path.strip("/").split("/")

@@ -277,3 +277,19 @@ def test_hostile_signed_bodies_never_500_and_refusals_store_nothing(
         assert counts(bot) == before
     unsigned, _ = send_webhook(url(bot), body, "wrong")
     assert unsigned == 401
+
+
+def test_a_rate_limited_read_is_not_retried_inside_the_request(
+    bot: LocalBot, hub: HubSpotFake
+) -> None:
+    # urllib3's default Retry would sleep Retry-After and ask again inside the webhook's answer.
+    hub.state.contacts["91"] = dict(MQL)
+    with hub.state.lock:
+        hub.state.per_10s = 1
+        hub.state.window.append(time.monotonic())
+    events = [{"eventId": 77, "objectId": 91, "subscriptionType": "contact.creation"}]
+    status, _ = send_webhook(url(bot), events, SECRET)
+    assert status == 503
+    reads = [c for c in hub.state.calls if c.path == "/crm/v3/objects/contacts/91"]
+    assert len(reads) == 1
+    assert counts(bot) == (0, 0)
