@@ -68,6 +68,11 @@ def test_healthz_reports_the_database(english_bot: LocalBot) -> None:
             },
             "set_aside_leads": 0,
             "tick": {"running": False},
+            # No CRM is configured for this bot: each connector is listed as off.
+            "connectors": {
+                name: {"on": False, "last_call": None}
+                for name in ("hubspot", "salesforce", "webhook")
+            },
         },
     )
 
