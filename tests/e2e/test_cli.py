@@ -108,6 +108,10 @@ def test_demo_plays_the_session_and_exits_zero() -> None:
     assert "First touch 0s after the handoff: within the 3s SLA." in text
     assert "SLA breached on L-2" in text
     assert "Nobody claimed it in time. Announced again below." in text
+    # HubSpot: a signed MQL in, claimed and called in Slack, the owner and the call in HubSpot.
+    assert "to POST /api/hubspot\n  -> 200" in text
+    assert "contact 501 owner 7001 (ana@example.com), lead status CONNECTED" in text
+    assert "call logged on contact 501: connected" in text
     # The cadence: twelve touches, a stop, a rep away.
     assert "Touch 12 of 12" in text
     assert "closed as not reached" in text

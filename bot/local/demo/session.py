@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.local.demo.cadence import cadence
+from bot.local.demo.crm import hubspot_demo
 from bot.local.demo.goals import goals_demo
 from bot.local.demo.kit import (
     DEMO_LEADS,
@@ -112,6 +113,7 @@ def run_demo(agreement_path: str | None = None, out: TextIO | None = None) -> in
     with tempfile.TemporaryDirectory(prefix="sla-demo-") as folder:
         fast = fast_ladder(english, Path(folder))
         session(fast, show, ladder, extra_env={"SLA_TICK_SECONDS": "0.3"})
+    hubspot_demo(english, show)
     cadence(english, show)
     goals_demo(english, show)
     if agreement_path is None:
