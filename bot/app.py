@@ -23,7 +23,7 @@ from bot.crm.hubspot_setup import hubspot_out
 from bot.crm.lanes import Connector, CrmFeed
 from bot.crm.salesforce_in import SalesforceInbox
 from bot.crm.salesforce_setup import salesforce_out
-from bot.crm.status import ConnectorStatus
+from bot.crm.status import ConnectorStatus, Watched
 from bot.crm.webhook_lane import WebhookConnector
 from bot.deps import Deps
 from bot.home.events import EventUseCases
@@ -125,7 +125,13 @@ def create_app(
     salesforce = salesforce_out(
         settings, delivery_client, database, catalogue, agreement.slack.managers, clock
     )
-    crms: list[Connector] = [c for c in (hubspot, salesforce, webhook) if c is not None]
+    # /healthz tells whether each CRM's last call worked (the webhook records its own).
+    watched = [
+        Watched(crm, connector_status, name, clock)
+        for name, crm in (("hubspot", hubspot), ("salesforce", salesforce))
+        if crm is not None
+    ]
+    crms: list[Connector] = [*watched, *([webhook] if webhook else [])]
     feed = CrmFeed([*connectors, *crms])
     if feed.connectors:
         database.event_sinks.append(feed.sink)

@@ -81,3 +81,45 @@ def dead_connector_writes(database: Database) -> dict[str, int]:
             return dead_lettered_external(session)
     except Exception:  # /healthz's database check reports an unreadable database already
         return {}
+
+
+class Watched:
+    """A connector whose every write is noted in the status registry (HubSpot, Salesforce)."""
+
+    def __init__(self, inner: Any, status: ConnectorStatus, name: str, clock: Any) -> None:
+        self.inner = inner
+        self.status = status
+        self.name = name
+        self.clock = clock
+
+    @property
+    def lane(self) -> str:
+        """The inner connector's lane."""
+        return str(self.inner.lane)
+
+    @property
+    def pace(self) -> float:
+        """The inner connector's pace."""
+        return float(self.inner.pace)
+
+    def wants(self, *args: Any, **kwargs: Any) -> Any:
+        """What the inner connector owes for a lead event."""
+        return self.inner.wants(*args, **kwargs)
+
+    def settle(self, row: Any) -> bool:
+        """Whether an earlier try landed, as the inner connector looks it up."""
+        return bool(self.inner.settle(row))
+
+    def deliver(self, row: Any) -> Any:
+        """Write through the inner connector and note how the call went."""
+        try:
+            outcome = self.inner.deliver(row)
+        except Exception as error:
+            self.status.record_failure(self.name, self.clock(), type(error).__name__)
+            raise
+        if outcome.ok:
+            self.status.record_ok(self.name, self.clock())
+        else:
+            reason = "rate limited" if outcome.retry_after is not None else outcome.error
+            self.status.record_failure(self.name, self.clock(), str(reason or "failed"))
+        return outcome

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import time
+import urllib.request
 
 import pytest
 from hubspot import HubSpot
@@ -109,6 +111,12 @@ def test_claim_touches_and_close_land_in_hubspot_once_in_order(
         ]
         assert fake.state.contacts["901"]["hubspot_owner_id"] == "7001"
         assert set(fake.state.contacts) == {"901"}
+        # /healthz tells the operator HubSpot is on and its last call worked.
+        with urllib.request.urlopen(bot.url + "/healthz", timeout=10) as answer:
+            connectors = json.loads(answer.read())["connectors"]
+        assert connectors["hubspot"]["on"] is True
+        assert connectors["hubspot"]["last_call"] == "ok"
+        assert connectors["salesforce"] == {"on": False, "last_call": None}
 
 
 def test_an_outage_then_429s_every_write_lands_once_in_order(
