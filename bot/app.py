@@ -17,6 +17,7 @@ from bot.bootstrap import UseCases, build_use_cases
 from bot.cadence.answers import TouchAnswers
 from bot.cadence.api_touches import ApiTouches, slack_user_finder
 from bot.cadence.mine import MyLeads
+from bot.crm.crm_close import CrmClose
 from bot.crm.hubspot_in import HubSpotIn
 from bot.crm.hubspot_reader import contact_reader
 from bot.crm.hubspot_setup import hubspot_out
@@ -202,6 +203,7 @@ def create_app(
             clock,
             agreement.slack.managers,
             contact_reader(settings),
+            CrmClose(database, catalogue, clock, on_commit=lambda: outbox.wake()),  # noqa: PLW0108
         ),
         connectors=connector_status,
         api_touches=ApiTouches(

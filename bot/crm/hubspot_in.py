@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.crm.crm_close import CrmClose
 from bot.leads.handoff_input import parse_handoff
 from bot.leads.handoffs import Handoffs
 from bot.runtime.clock import Clock
@@ -108,6 +109,7 @@ class HubSpotIn:
         clock: Clock,
         managers: Sequence[str],
         read_contact: ContactReader | None,
+        closer: CrmClose | None = None,
     ) -> None:
         self.database = database
         self.handoffs = handoffs
@@ -116,6 +118,7 @@ class HubSpotIn:
         self.clock = clock
         self.managers = list(managers)
         self.read_contact = read_contact
+        self.closer = closer
 
     @property
     def wanted(self) -> list[str]:
@@ -167,11 +170,14 @@ class HubSpotIn:
         mapped = map_contact(self.mapping, properties)
         kept = {"contact": contact}
         if mapped.verdict != "mql":
-            # Won and disqualified contacts are kept for the record; closing a lead from the
-            # CRM waits for a close use case that the Slack side does not have yet.
+            outcome = "ignored"
+            if mapped.verdict in ("won", "disqualified") and self.closer is not None:
+                # The CRM is where deals are won: its open lead closes (a replay finds it closed).
+                verdict = "won" if mapped.verdict == "won" else "disqualified"
+                outcome = self.closer.close(f"hubspot:{contact}", verdict, "HubSpot")
             if key is not None:
-                self._keep(key, mapped.verdict, "ignored", [], kept, None)
-            received.add(mapped.verdict)
+                self._keep(key, mapped.verdict, outcome[:16], [], kept, None)
+            received.add(mapped.verdict if outcome != "closed" else f"closed_{mapped.verdict}")
             return
         data, missing = self._handoff(contact, mapped)
         if data is None:

@@ -151,6 +151,29 @@ def test_an_unmappable_contact_is_kept_answered_2xx_and_managers_told(bot: Local
     assert all("42" in n.payload["text"] and "firstname" in n.payload["text"] for n in notes)
 
 
+def test_won_and_disqualified_close_the_open_lead_once(bot: LocalBot) -> None:
+    people = {70: dict(MQL), 71: dict(MQL, email="iker@example.com")}
+    for contact, properties in people.items():
+        assert send_webhook(url(bot), workflow(contact, properties), SECRET)[0] == 200
+    won = dict(people[70], lifecyclestage="customer")
+    lost = dict(people[71], hs_lead_status="UNQUALIFIED")
+    assert send_webhook(url(bot), workflow(70, won), SECRET)[1]["outcomes"] == {"closed_won": 1}
+    assert send_webhook(url(bot), workflow(71, lost), SECRET)[1]["outcomes"] == {
+        "closed_disqualified": 1
+    }
+    assert send_webhook(url(bot), workflow(70, won), SECRET)[1]["outcomes"] == {"won": 1}
+    assert bot.wait_delivered()
+    assert bot.bot is not None
+    with bot.bot.deps.database.reading() as session:
+        leads = {lead.external_id: lead for lead in session.scalars(select(Lead))}
+    assert leads["hubspot:70"].status == "won" and leads["hubspot:70"].closed_at is not None
+    assert leads["hubspot:71"].status == "disqualified"
+    channel = bot.bot.deps.agreement.slack.handoff_channel
+    notes = [m.get("text", "") for m in bot.standin.messages(channel) if m.get("thread_ts")]
+    assert sum("is won in HubSpot" in note for note in notes) == 1
+    assert sum("was disqualified in HubSpot" in note for note in notes) == 1
+
+
 def test_won_and_other_stages_make_no_lead(bot: LocalBot) -> None:
     for n, stage in enumerate(("customer", "lead", "subscriber")):
         status, _ = send_webhook(
