@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.crm.crm_close import CrmClose
+from bot.crm.notices import tell_managers
 from bot.leads.handoff_input import parse_handoff
 from bot.leads.handoffs import Handoffs
 from bot.runtime.clock import Clock
 from bot.ui.catalogue import Catalogue
 from sla_rules.crm_mapping import HubSpotMapping, Mapped, flat_properties, map_contact
 from storage import crm_receipts as receipts
-from storage.outbox import enqueue
 from storage.unit_of_work import Database
 
 log = logging.getLogger("sla_bot.crm.hubspot")
@@ -248,6 +248,5 @@ class HubSpotIn:
                 now=now,
             )
             if first:  # a replay of the same contact tells nobody twice
-                for manager in self.managers:
-                    enqueue(session, kind="dm", channel=manager, now=now, payload={"text": text})
+                tell_managers(session, self.managers, now, text)
         log.warning("HubSpot contact kept unmapped: missing %s", ", ".join(missing))

@@ -12,10 +12,10 @@ from urllib3.util.retry import Retry
 
 from bot.cadence.touch_messages import TouchMessages
 from bot.crm.hubspot_out import HubSpotOut
+from bot.crm.notices import tell_managers
 from bot.runtime.clock import Clock
 from bot.settings import Settings
 from bot.ui.catalogue import Catalogue
-from storage import outbox as box
 from storage.unit_of_work import Database
 
 log = logging.getLogger("sla_bot.crm.hubspot")
@@ -57,10 +57,7 @@ def hubspot_out(
         """Tell each manager once that a Slack user has no HubSpot owner of the same email."""
         text = cat.t("hubspot_out.unmapped", user=user)
         with database.unit_of_work() as session:
-            for manager in managers:
-                box.enqueue(
-                    session, kind="dm", channel=manager, now=clock(), payload={"text": text}
-                )
+            tell_managers(session, managers, clock(), text)
         log.warning("Slack user %s has no HubSpot owner by email; owner left unset", user)
 
     return HubSpotOut(

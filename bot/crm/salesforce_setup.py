@@ -10,11 +10,11 @@ from simple_salesforce import Salesforce
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.crm.notices import tell_managers
 from bot.crm.salesforce_out import SalesforceOut
 from bot.runtime.clock import Clock
 from bot.settings import Settings
 from bot.ui.catalogue import Catalogue
-from storage import outbox as box
 from storage.unit_of_work import Database
 
 log = logging.getLogger("sla_bot.crm.salesforce")
@@ -73,10 +73,7 @@ def salesforce_out(
     def report_unmapped(user: str) -> None:
         text = cat.t("salesforce.unmapped_user", user=user)
         with database.unit_of_work() as session:
-            for manager in managers:
-                box.enqueue(
-                    session, kind="dm", channel=manager, now=clock(), payload={"text": text}
-                )
+            tell_managers(session, managers, clock(), text)
         log.warning("Slack user %s has no Salesforce User by email; owner left unset", user)
 
     return SalesforceOut(client, email_of, report_unmapped)
