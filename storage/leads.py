@@ -184,3 +184,13 @@ def count_set_aside(session: Session) -> int:
         session.scalar(select(func.count()).select_from(Lead).where(Lead.set_aside_at.is_not(None)))
         or 0
     )
+
+
+def external_id_from(session: Session, lead_id: int, prefix: str) -> str | None:
+    """The external ID of the lead's first handoff from one source ("hubspot:", "salesforce:")."""
+    return session.scalars(
+        select(Handoff.external_id)
+        .where(Handoff.lead_id == lead_id, Handoff.external_id.like(f"{prefix}%"))
+        .order_by(Handoff.received_at)
+        .limit(1)
+    ).first()

@@ -23,15 +23,14 @@ from hubspot.crm.objects import (
 )
 from hubspot.crm.owners import ApiException as OwnersApiException
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from urllib3.exceptions import HTTPError
 
 from bot.crm import hubspot_map as hub
 from bot.crm.lanes import ExternalOutcome
+from bot.crm.slack_email import slack_email
 from bot.outbox.calls import Pending
-from storage.models import Handoff
+from storage import leads as repo
 
 log = logging.getLogger("sla_bot.crm.hubspot")
 # Each API package of the client raises its own ApiException class.
@@ -85,12 +84,7 @@ class HubSpotOut:
         op = hub.operation(kind, actor, detail)
         if op is None or (op["op"] == "breach" and not self.breach_property):
             return None
-        external = session.scalars(
-            select(Handoff.external_id)
-            .where(Handoff.lead_id == lead_id, Handoff.external_id.like(f"{hub.EXTERNAL_PREFIX}%"))
-            .order_by(Handoff.received_at)
-            .limit(1)
-        ).first()
+        external = repo.external_id_from(session, lead_id, hub.EXTERNAL_PREFIX)
         contact = hub.contact_of(external)
         return None if contact is None else {**op, "contact": contact}
 
@@ -185,13 +179,7 @@ class HubSpotOut:
         return owner, calls
 
     def _email_of(self, user: str) -> str | None:
-        try:
-            answer = self.slack.api_call("users.info", params={"user": user})
-        except SlackApiError:
-            return None
-        profile = (answer.get("user") or {}).get("profile") or {}
-        email = profile.get("email")
-        return email if isinstance(email, str) and "@" in email else None
+        return slack_email(self.slack, user)
 
 
 def _answer(

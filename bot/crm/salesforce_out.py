@@ -12,12 +12,11 @@ from typing import Any
 from requests.exceptions import RequestException
 from simple_salesforce import Salesforce
 from simple_salesforce.exceptions import SalesforceError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.crm.lanes import ExternalOutcome
 from bot.outbox.calls import Pending
-from storage.models import Handoff
+from storage import leads as repo
 
 LANE = "ext:salesforce"
 PREFIX = "salesforce:"
@@ -57,11 +56,7 @@ class SalesforceOut:
         """A row for claims and touches of leads that came from Salesforce."""
         if kind not in ("claimed", "touch"):
             return None
-        external = session.scalars(
-            select(Handoff.external_id)
-            .where(Handoff.lead_id == lead_id, Handoff.external_id.like(f"{PREFIX}%"))
-            .limit(1)
-        ).first()
+        external = repo.external_id_from(session, lead_id, PREFIX)
         if not external:
             return None
         payload: dict[str, Any] = {"op": kind, "lead": external.removeprefix(PREFIX)}

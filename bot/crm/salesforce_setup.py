@@ -8,10 +8,10 @@ from typing import Any
 
 from simple_salesforce import Salesforce
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.crm.notices import tell_managers
 from bot.crm.salesforce_out import SalesforceOut
+from bot.crm.slack_email import slack_email
 from bot.runtime.clock import Clock
 from bot.settings import Settings
 from bot.ui.catalogue import Catalogue
@@ -63,12 +63,7 @@ def salesforce_out(
     client = Salesforce(**arguments)
 
     def email_of(user: str) -> str | None:
-        try:
-            answer = slack.api_call("users.info", params={"user": user})
-        except SlackApiError:
-            return None
-        email = ((answer.get("user") or {}).get("profile") or {}).get("email")
-        return email if isinstance(email, str) and "@" in email else None
+        return slack_email(slack, user)
 
     def report_unmapped(user: str) -> None:
         text = cat.t("salesforce.unmapped_user", user=user)
