@@ -50,6 +50,7 @@ HINTS: dict[str, str] = {
     "HUBSPOT_CLIENT_SECRET": "your HubSpot app's client secret (it signs every webhook), or leave "
     "it unset to keep /api/hubspot off",
     "PUBLIC_URL": "the URL the CRMs call the bot at, such as https://sla.example.com",
+    "CRM_CALL_TIMEOUT": "seconds one HubSpot or Salesforce call may take, such as 15",
 }
 
 
@@ -102,6 +103,8 @@ class Settings(BaseSettings):
     hubspot_api_url: str = "https://api.hubapi.com"
     hubspot_rate_per_10s: int = Field(default=100, ge=1, le=10_000)
     hubspot_breach_property: str | None = None
+    # Seconds one CRM API call may take (HubSpot, Salesforce): past it the write is in doubt.
+    crm_call_timeout: float = Field(default=15, gt=0, le=120)
     # HubSpot in: verifies webhooks against the URL HubSpot called (behind a proxy, not ours).
     hubspot_client_secret: str | None = None
     public_url: str | None = None

@@ -39,6 +39,12 @@ API_ERRORS = (ApiException, ContactsApiException, OwnersApiException)
 # Private apps: 100 requests per 10 s (190 on some tiers); 0.12 s a call keeps a margin.
 PACE_SECONDS = 0.12
 OWNER_CACHE_SECONDS = 3600.0
+# The client sets no timeout of its own: a HubSpot that accepts a call and never answers would
+# hold the lane for good. Past this the write is in doubt and the next try looks before writing.
+CALL_TIMEOUT_SECONDS = 15.0
+# At most per write: the owner, a look and a create for the engagement and for its note, the
+# contact update, and Slack's users.info for the owner's email.
+MOST_CALLS = 7
 # Renders an engagement's text: (touch_kind, outcome, reason) -> words in the team's language.
 Describe = Callable[[str, str, "str | None"], str]
 
@@ -61,8 +67,11 @@ class HubSpotOut:
         pace: float = PACE_SECONDS,
         breach_property: str | None = None,
         report_unmapped: Callable[[str], None] | None = None,
+        timeout: float = CALL_TIMEOUT_SECONDS,
     ) -> None:
         self.client = client
+        self.timeout = timeout
+        self.lease = MOST_CALLS * timeout + 5.0
         self.slack = slack
         self.describe = describe
         self.pace = pace
@@ -109,7 +118,9 @@ class HubSpotOut:
             if properties:
                 calls += 1
                 self.client.crm.contacts.basic_api.update(
-                    contact, SimplePublicObjectInput(properties=properties)
+                    contact,
+                    SimplePublicObjectInput(properties=properties),
+                    _request_timeout=self.timeout,
                 )
         except API_ERRORS as error:
             return _answer(error, calls)
@@ -140,7 +151,9 @@ class HubSpotOut:
                     continue  # the earlier try created it
             calls += 1
             self.client.crm.objects.basic_api.create(
-                kind, SimplePublicObjectInputForCreate(**body_request)
+                kind,
+                SimplePublicObjectInputForCreate(**body_request),
+                _request_timeout=self.timeout,
             )
         return calls
 
@@ -151,7 +164,9 @@ class HubSpotOut:
             ],
             limit=1,
         )
-        found = self.client.crm.objects.search_api.do_search(object_type, search)
+        found = self.client.crm.objects.search_api.do_search(
+            object_type, search, _request_timeout=self.timeout
+        )
         return bool(getattr(found, "total", 0) or getattr(found, "results", None))
 
     def _owner_of(self, user: str) -> tuple[str | None, int]:
@@ -166,7 +181,9 @@ class HubSpotOut:
         calls = 0
         if email:
             calls = 1
-            page = self.client.crm.owners.owners_api.get_page(email=email, limit=1)
+            page = self.client.crm.owners.owners_api.get_page(
+                email=email, limit=1, _request_timeout=self.timeout
+            )
             results = getattr(page, "results", None) or []
             owner = str(results[0].id) if results else None
         with self._lock:

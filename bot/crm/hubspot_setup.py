@@ -67,4 +67,5 @@ def hubspot_out(
         pace=pace_for(settings.hubspot_rate_per_10s),
         breach_property=settings.hubspot_breach_property,
         report_unmapped=report_unmapped,
+        timeout=settings.crm_call_timeout,
     )

@@ -50,6 +50,11 @@ class Connector(Protocol):
         """Seconds between two API calls to it, across every process (its rate limit)."""
         ...
 
+    @property
+    def lease(self) -> float:
+        """Seconds one write may take at worst (its calls' timeouts): no other worker takes it."""
+        ...
+
     def wants(
         self,
         session: Session,

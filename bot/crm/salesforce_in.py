@@ -21,7 +21,8 @@ from storage.unit_of_work import Database
 
 log = logging.getLogger(__name__)
 KIND = "salesforce"
-LEASE = timedelta(minutes=5)
+# Acting on a notification takes milliseconds: a process that held one this long has died.
+LEASE = timedelta(seconds=30)
 REPLAY_BATCH = 100
 
 

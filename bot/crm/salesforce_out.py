@@ -23,6 +23,8 @@ PREFIX = "salesforce:"
 PACE_SECONDS = 0.05  # far under the org's daily API allowance; 403 REQUEST_LIMIT_EXCEEDED waits
 STATUS = {"claimed": "Working - Contacted", "disqualified": "Closed - Not Converted"}
 SUBTYPE = {"call": "Call", "voicemail": "Call", "email": "Email"}
+# At most per write: the owner's email (Slack), the owner, a look, the Task, the Lead update.
+MOST_CALLS = 5
 
 
 def _quote(text: str) -> str:
@@ -40,7 +42,9 @@ class SalesforceOut:
         client: Salesforce,
         email_of: Callable[[str], str | None],
         report_unmapped: Callable[[str], None] = lambda user: None,
+        timeout: float = 15.0,
     ) -> None:
+        self.lease = MOST_CALLS * timeout + 5.0
         self.client = client
         self.email_of = email_of
         self.report_unmapped = report_unmapped
@@ -97,10 +101,16 @@ class SalesforceOut:
                 self.client.Lead.update(lead, fields)
         except SalesforceError as error:
             limited = error.status == 403 and "REQUEST_LIMIT_EXCEEDED" in str(error.content)
+            # A 5xx may come after the Task was stored, and a refused Lead update after the
+            # Task landed: either way the next try looks for the Task before creating it.
             if limited:
-                return ExternalOutcome(False, retry_after=60.0, error="limit", calls=calls)
+                return ExternalOutcome(
+                    False, retry_after=60.0, error="limit", unknown=True, calls=calls
+                )
             transient = error.status >= 500
-            return ExternalOutcome(False, transient=transient, error=str(error.status), calls=calls)
+            return ExternalOutcome(
+                False, transient=transient, error=str(error.status), unknown=True, calls=calls
+            )
         except RequestException as error:
             return ExternalOutcome(
                 False, transient=True, unknown=True, error=type(error).__name__, calls=calls

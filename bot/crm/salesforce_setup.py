@@ -6,6 +6,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
+import requests
 from simple_salesforce import Salesforce
 from slack_sdk import WebClient
 
@@ -48,6 +49,19 @@ def login_arguments(settings: Settings) -> dict[str, Any] | None:
     return None
 
 
+class TimedSession(requests.Session):
+    """A requests session whose every call has a timeout (simple-salesforce sets none)."""
+
+    def __init__(self, timeout: float) -> None:
+        super().__init__()
+        self.timeout = timeout
+
+    def request(self, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        """The call, with the session's timeout unless the caller gave one."""
+        kwargs.setdefault("timeout", self.timeout)
+        return super().request(*args, **kwargs)
+
+
 def salesforce_out(
     settings: Settings,
     slack: WebClient,
@@ -60,7 +74,8 @@ def salesforce_out(
     arguments = login_arguments(settings)
     if arguments is None:
         return None
-    client = Salesforce(**arguments)
+    # Without a timeout, an org that accepts a call and never answers would hold the lane.
+    client = Salesforce(**arguments, session=TimedSession(settings.crm_call_timeout))
 
     def email_of(user: str) -> str | None:
         return slack_email(slack, user)
@@ -71,4 +86,4 @@ def salesforce_out(
             tell_managers(session, managers, clock(), text)
         log.warning("Slack user %s has no Salesforce User by email; owner left unset", user)
 
-    return SalesforceOut(client, email_of, report_unmapped)
+    return SalesforceOut(client, email_of, report_unmapped, timeout=settings.crm_call_timeout)

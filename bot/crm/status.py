@@ -102,6 +102,11 @@ class Watched:
         """The inner connector's pace."""
         return float(self.inner.pace)
 
+    @property
+    def lease(self) -> float:
+        """The inner connector's lease."""
+        return float(self.inner.lease)
+
     def wants(self, *args: Any, **kwargs: Any) -> Any:
         """What the inner connector owes for a lead event."""
         return self.inner.wants(*args, **kwargs)

@@ -48,6 +48,7 @@ class WebhookConnector:
         self.status = status
         self.lane = LANE
         self.pace = pace
+        self.lease = TIMEOUT_SECONDS + 5.0
 
     def wants(
         self,

@@ -4,11 +4,14 @@ Speaks: GET /crm/v3/objects/contacts/{id}, POST /crm/v3/objects/{type},
 POST /crm/v3/objects/{type}/search (EQ on one property),
 PATCH /crm/v3/objects/contacts/{id}, GET /crm/v3/owners?email=. Records every call; answers
 5xx while `failing`, and 429 + Retry-After beyond `per_10s` calls in a sliding 10 s window.
+A `hold` lets a call take effect at once but keeps its answer back: a crash or a client timeout
+in the middle of a write, as HubSpot would see it.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import json
@@ -36,6 +39,32 @@ class Call:
 
 
 @dataclass
+class Hold:
+    """Calls (by method and path prefix) whose effect happens at once, their answer held back."""
+
+    method: str
+    prefix: str
+    remaining: int | None = 1  # how many calls to hold (None: all until released)
+    held: int = 0
+    released: threading.Event = field(default_factory=threading.Event)
+
+    def matches(self, method: str, path: str) -> bool:
+        """Whether this hold takes a call (and counts it)."""
+        if self.released.is_set() or (self.remaining is not None and self.remaining <= 0):
+            return False
+        if method != self.method or not path.startswith(self.prefix):
+            return False
+        self.held += 1
+        if self.remaining is not None:
+            self.remaining -= 1
+        return True
+
+    def release(self) -> None:
+        """Let the held answers go (clients that gave up, or died, are gone already)."""
+        self.released.set()
+
+
+@dataclass
 class State:
     """What the stand-in holds: owners, objects, contacts, the calls, the faults to inject."""
 
@@ -46,6 +75,7 @@ class State:
     failing: int = 0  # next N calls answer 503
     per_10s: int | None = None
     window: deque[float] = field(default_factory=deque)
+    holds: list[Hold] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -75,7 +105,12 @@ class _Handler(BaseHTTPRequestHandler):
         with state.lock:
             status, answer, headers = self._route(url.path, parse_qs(url.query), body, now)
             state.calls.append(Call(self.command, url.path, body, status, now))
-        self._send(status, answer, headers)
+            hold = next((h for h in state.holds if h.matches(self.command, url.path)), None)
+        if hold is not None:
+            hold.released.wait(timeout=120)
+        # The client may be gone (it timed out or was killed): the call took effect all the same.
+        with contextlib.suppress(OSError):
+            self._send(status, answer, headers)
 
     def _route(self, path: str, query: dict[str, list[str]], body: Any, now: float):
         state = self.state
@@ -143,8 +178,18 @@ class HubSpotFake:
         return self
 
     def __exit__(self, *_: Any) -> None:
+        with self.state.lock:
+            for hold in self.state.holds:
+                hold.release()
         self.server.shutdown()
         self.server.server_close()
+
+    def hold(self, method: str, prefix: str, count: int | None = 1) -> Hold:
+        """Hold the answers of the next `count` calls of method to a path starting with prefix."""
+        hold = Hold(method, prefix, count)
+        with self.state.lock:
+            self.state.holds.append(hold)
+        return hold
 
     def engagements(self, kind: str) -> list[dict[str, Any]]:
         """The objects of one kind created so far (calls, emails, notes)."""

@@ -236,6 +236,13 @@ class OutboxWorker:
         connector = self.connectors.get(key)
         return self.pace if connector is None else timedelta(seconds=connector.pace)
 
+    def _lease_of(self, key: str) -> timedelta:
+        """How long a leased row is this worker's: a CRM write may take all its calls' timeouts."""
+        connector = self.connectors.get(key)
+        if connector is None:
+            return self.lease
+        return max(self.lease, timedelta(seconds=connector.lease))
+
     def _lease_groups(self) -> list[list[Pending]]:
         now = self.clock()
         groups = self._candidates(now)
@@ -247,7 +254,7 @@ class OutboxWorker:
             for key, group in groups.items():
                 if not box.take_slot(session, key, now, now + self._pace_of(key)):
                     continue
-                if box.lease(session, [row.id for row in group], now, now + self.lease):
+                if box.lease(session, [row.id for row in group], now, now + self._lease_of(key)):
                     leased.append(group)
         if not leased:
             return []

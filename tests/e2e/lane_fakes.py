@@ -20,6 +20,7 @@ class Recorder:
 
     lane: str = "ext:fake"
     pace: float = 0.01
+    lease: float = 0.0
     kinds: tuple[str, ...] = ("handoff", "claimed", "touch", "closed", "breached")
     down: bool = False
     limited: int = 0

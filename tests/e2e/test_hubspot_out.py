@@ -16,6 +16,7 @@ from sqlalchemy import select
 from bot.cadence.requests import TouchRequest
 from bot.crm import hubspot_map as hub
 from bot.crm.hubspot_out import HubSpotOut
+from bot.crm.hubspot_setup import NO_RETRY
 from bot.crm.lanes import ExternalOutcome
 from bot.local.harness import LocalBot
 from bot.local.hubspot_standin import HubSpotFake
@@ -237,3 +238,26 @@ def test_a_broken_row_is_set_aside_and_the_other_leads_go_on(
                 break
             time.sleep(0.2)
         assert [row.lead_id for row in dead] == [broken]
+
+
+def test_a_call_that_outlasts_its_timeout_is_in_doubt_and_written_once(
+    fake: HubSpotFake,
+) -> None:
+    """HubSpot took the engagement but its answer never came in time: looked up, not repeated."""
+    connector = HubSpotOut(
+        HubSpot(access_token="pat-x", host=fake.url, retry=NO_RETRY),
+        WebClient(base_url="http://127.0.0.1:9/"),
+        lambda kind, outcome, reason: "a touch",
+        timeout=0.5,
+    )
+    payload = {"op": "touch", "contact": "901", "touch_kind": "call", "outcome": "no_answer"}
+    payload["at"] = "2026-12-02T10:00:00+00:00"
+    hold = fake.hold("POST", "/crm/v3/objects/calls")
+    first = connector.deliver(Pending(41, "crm", hub.LANE, 1, payload))
+    hold.release()
+    assert hold.held == 1 and not first.ok and first.transient and first.unknown
+    again = connector.deliver(Pending(41, "crm", hub.LANE, 1, payload, in_doubt=True))
+    assert again.ok
+    calls = fake.engagements("calls")
+    assert [c["properties"][hub.TAG_PROPERTY] for c in calls] == ["41"]
+    assert connector.lease >= 7 * 0.5  # no other worker takes the row while its calls may run

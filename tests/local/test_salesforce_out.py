@@ -63,3 +63,19 @@ def test_limits_and_outages_wait(sf: SalesforceStandIn) -> None:
     assert out.deliver(row).transient
     assert out.deliver(row).ok
     assert out.settle(row)
+
+
+@pytest.mark.parametrize("status", [500, 503, 400])
+def test_a_lead_update_refused_after_the_task_landed_leaves_the_row_in_doubt(
+    sf: SalesforceStandIn, status: int
+) -> None:
+    client = standin_client(sf)
+    lead = client.Lead.create({"LastName": "P", "Company": "A"})["id"]
+    out = SalesforceOut(client, lambda user: None)
+    touch = {"op": "touch", "lead": lead, "touch_kind": "call", "outcome": "disqualified"}
+    sf.fail_next(None, status)  # the Task lands; the Lead's Status update is refused
+    first = out.deliver(_row(7, touch))
+    assert not first.ok and first.unknown  # the retry must look before writing the Task again
+    assert out.deliver(_row(7, touch, in_doubt=True)).ok
+    assert len(sf.state.records["Task"]) == 1
+    assert client.Lead.get(lead)["Status"] == "Closed - Not Converted"

@@ -38,6 +38,8 @@ def test_app_token_switches_to_socket_mode() -> None:
         ({"HUBSPOT_API_URL": "api.hubapi.com"}, "HUBSPOT_API_URL", "https://api.hubapi.com"),
         ({"HUBSPOT_RATE_PER_10S": "0"}, "HUBSPOT_RATE_PER_10S", "such as 100"),
         ({"HUBSPOT_RATE_PER_10S": "lots"}, "HUBSPOT_RATE_PER_10S", "such as 100"),
+        ({"CRM_CALL_TIMEOUT": "0"}, "CRM_CALL_TIMEOUT", "such as 15"),
+        ({"CRM_CALL_TIMEOUT": "forever"}, "CRM_CALL_TIMEOUT", "such as 15"),
     ],
 )
 def test_malformed_settings_name_the_variable(environ, variable, hint) -> None:

@@ -36,7 +36,8 @@ class SalesforceState:
 
     records: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
-    failures: list[int] = field(default_factory=list)  # statuses answered to the next calls
+    # Statuses answered to the next calls, in turn (None: that call is answered as usual).
+    failures: list[int | None] = field(default_factory=list)
     counter: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -95,8 +96,8 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length) if length else b""
         given: Any = json.loads(raw) if raw and raw[:1] in b"{[" else raw.decode(errors="replace")
         with state.lock:
-            if state.failures:
-                status = state.failures.pop(0)
+            status = state.failures.pop(0) if state.failures else None
+            if status is not None:
                 code = "REQUEST_LIMIT_EXCEEDED" if status == 403 else "SERVER_UNAVAILABLE"
                 return self._answer(status, [{"message": code, "errorCode": code}], url.path, given)
             if self.headers.get("Authorization", "") != f"Bearer {self.server.token}":
@@ -176,8 +177,11 @@ class SalesforceStandIn:
             self.state.records.setdefault("User", {})[user_id] = {"Id": user_id, "Email": email}
         return user_id
 
-    def fail_next(self, *statuses: int) -> None:
-        """Answer the next calls with these statuses (403 REQUEST_LIMIT_EXCEEDED, 503, 500)."""
+    def fail_next(self, *statuses: int | None) -> None:
+        """Answer the next calls with these statuses (403 REQUEST_LIMIT_EXCEEDED, 503, …).
+
+        None answers that call as usual: (None, 500) lets one call land and refuses the next.
+        """
         with self.state.lock:
             self.state.failures.extend(statuses)
 
