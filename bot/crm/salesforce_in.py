@@ -104,7 +104,7 @@ class SalesforceInbox:
     def _act(self, kind: str, record_id: str, fields: dict[str, str], now: datetime) -> str:
         if kind not in ("Lead", "Contact"):
             return self._unmapped(record_id, ["sObject type"], now)
-        mapped = map_lead(record_id, fields)
+        mapped = map_lead(self.agreement.crm.salesforce, record_id, fields)
         if mapped.meaning != "mql":
             # Won and disqualified are kept in the journal; closing the lead is not wired yet.
             return mapped.meaning
