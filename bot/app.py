@@ -171,6 +171,8 @@ def create_app(
     home = HomeTab(
         agreement.company, catalogue, my_leads, cases.goals, cases.goal_messages, cases.reports
     )
+    # A CRM that says a lead is won or disqualified closes it (HubSpot in, Salesforce in).
+    closer = CrmClose(database, catalogue, clock, on_commit=lambda: outbox.wake())  # noqa: PLW0108
     deps = Deps(
         settings=settings,
         agreement=agreement,
@@ -203,7 +205,7 @@ def create_app(
             clock,
             agreement.slack.managers,
             contact_reader(settings),
-            CrmClose(database, catalogue, clock, on_commit=lambda: outbox.wake()),  # noqa: PLW0108
+            closer,
         ),
         connectors=connector_status,
         api_touches=ApiTouches(
@@ -211,7 +213,9 @@ def create_app(
         ),
     )
     if settings.salesforce_org_id is not None:
-        deps.salesforce = SalesforceInbox(database, agreement, catalogue, cases.handoffs, clock)
+        deps.salesforce = SalesforceInbox(
+            database, agreement, catalogue, cases.handoffs, clock, closer
+        )
     web = Flask("sla-bot")
     handlers.register(bolt, web, deps)
     # Each tick also takes over the claim clicks a crashed process left (the first, at start).

@@ -10,9 +10,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
-from sla_rules.agreement.fields import _Strict
+from sla_rules.agreement.fields import Text, _rule_error, _Strict
+from sla_rules.text import fold_status
 
 Verdict = Literal["mql", "won", "disqualified", "ignore"]
 # The handoff's own limits (bot/leads/handoff_input.py): longer values are cut, not refused,
@@ -38,10 +39,52 @@ class HubSpotMapping(_Strict):
     disqualified_values: list[str] = Field(default=["UNQUALIFIED"])
 
 
+class SalesforceMapping(_Strict):
+    """Which Lead Status values mean what, and which Lead fields fill a handoff (standard names).
+
+    Statuses are compared ignoring case and repeated spaces. Each handoff field lists the Lead
+    fields that fill it, the first one present winning; the name joins all of its fields.
+    """
+
+    status: Text = "Status"
+    # Salesforce's standard picklist: a new open lead sent by the rule is the MQL.
+    mql_statuses: list[Text] = Field(
+        default=["Open - Not Contacted", "Working - Contacted", "MQL", "Marketing Qualified"],
+        min_length=1,
+    )
+    won_statuses: list[Text] = Field(default=["Closed - Converted"], min_length=1)
+    disqualified_statuses: list[Text] = Field(default=["Closed - Not Converted"], min_length=1)
+    name: list[Text] = Field(default=["FirstName", "LastName"], min_length=1)
+    email: list[Text] = Field(default=["Email"], min_length=1)
+    phone: list[Text] = Field(default=["Phone", "MobilePhone"], min_length=1)
+    company: list[Text] = Field(default=["Company"], min_length=1)
+    source: list[Text] = Field(default=["LeadSource"], min_length=1)
+    reason: list[Text] = Field(default=["Description"], min_length=1)
+
+    @model_validator(mode="after")
+    def _one_meaning_per_status(self) -> SalesforceMapping:
+        seen: dict[str, str] = {}
+        for key in ("mql_statuses", "won_statuses", "disqualified_statuses"):
+            for index, status in enumerate(getattr(self, key)):
+                folded = fold_status(status)
+                if folded in seen:
+                    raise _rule_error(
+                        f"'{status}' is already listed at {seen[folded]}: a status has one meaning",
+                        at=f".{key}[{index}]",
+                        value=status,
+                        code="status_listed_twice",
+                        status=status,
+                        first_where=seen[folded],
+                    )
+                seen[folded] = f"crm.salesforce.{key}[{index}]"
+        return self
+
+
 class CrmSection(_Strict):
     """The agreement's optional `crm:` section."""
 
     hubspot: HubSpotMapping = Field(default_factory=HubSpotMapping)
+    salesforce: SalesforceMapping = Field(default_factory=SalesforceMapping)
 
 
 @dataclass(frozen=True)

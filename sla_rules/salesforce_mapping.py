@@ -1,27 +1,18 @@
-"""Salesforce Lead fields to a handoff, with defaults for the standard Lead statuses (pure)."""
+"""Salesforce Lead fields to a handoff, through the agreement's `crm.salesforce` mapping (pure)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-Meaning = Literal["mql", "won", "disqualified", "other"]
+from sla_rules.crm_mapping import LIMITS, SalesforceMapping
+from sla_rules.text import fold_status
 
-# Salesforce's standard Lead picklist: Open - Not Contacted, Working - Contacted,
-# Closed - Converted, Closed - Not Converted. A new open lead sent by the rule is the MQL.
-MQL_STATUSES = frozenset(
-    {"open - not contacted", "working - contacted", "mql", "marketing qualified"}
-)
-WON_STATUSES = frozenset({"closed - converted"})
-DISQUALIFIED_STATUSES = frozenset({"closed - not converted"})
-# handoff field -> the Lead fields that fill it, first present wins.
-FIELDS: dict[str, tuple[str, ...]] = {
-    "email": ("Email",),
-    "phone": ("Phone", "MobilePhone"),
-    "company": ("Company",),
-    "source": ("LeadSource",),
-    "reason": ("Description",),
-}
+Meaning = Literal["mql", "won", "disqualified", "other"]
+# The handoff's external_id is at most 200 characters: "salesforce:" and the record's Id.
+PREFIX = "salesforce:"
+MAX_ID = 200 - len(PREFIX)
 
 
 @dataclass(frozen=True)
@@ -33,34 +24,48 @@ class Mapped:
     missing: tuple[str, ...] = ()
 
 
-def meaning_of(status: str | None) -> Meaning:
+def _folded(statuses: list[str]) -> set[str]:
+    return {fold_status(status) for status in statuses}
+
+
+def meaning_of(mapping: SalesforceMapping, status: str | None) -> Meaning:
     """What a Lead Status means to the SLA (an absent status: the rule fired on a new lead)."""
     if status is None:
         return "mql"
-    folded = " ".join(status.split()).casefold()
-    if folded in WON_STATUSES:
+    folded = fold_status(status)
+    if folded in _folded(mapping.won_statuses):
         return "won"
-    if folded in DISQUALIFIED_STATUSES:
+    if folded in _folded(mapping.disqualified_statuses):
         return "disqualified"
-    return "mql" if folded in MQL_STATUSES else "other"
+    return "mql" if folded in _folded(mapping.mql_statuses) else "other"
 
 
-def map_lead(record_id: str, fields: dict[str, str]) -> Mapped:
+def _first(fields: Mapping[str, str], sources: list[str]) -> str:
+    return next((fields[s].strip() for s in sources if fields.get(s, "").strip()), "")
+
+
+def map_lead(mapping: SalesforceMapping, record_id: str, fields: Mapping[str, str]) -> Mapped:
     """Map a Lead's fields to a handoff keyed "salesforce:<Id>"; what is missing, when anything."""
-    meaning = meaning_of(fields.get("Status"))
+    meaning = meaning_of(mapping, fields.get(mapping.status))
     if meaning != "mql":
         return Mapped(meaning)
-    name = " ".join(p for p in (fields.get("FirstName", ""), fields.get("LastName", "")) if p)
+    name = " ".join(p for p in (fields.get(n, "").strip() for n in mapping.name) if p)
+    found = {
+        "name": name,
+        "email": _first(fields, mapping.email),
+        "phone": _first(fields, mapping.phone),
+        "company": _first(fields, mapping.company),
+        "source": _first(fields, mapping.source),
+        "reason": _first(fields, mapping.reason),
+    }
+    # Longer values are cut, not refused: Salesforce does not send a kept notification again.
+    handoff = {key: value[: LIMITS[key]] for key, value in found.items() if value}
     missing: list[str] = []
-    if not record_id:
+    if not record_id.strip() or len(record_id) > MAX_ID:
         missing.append("Id")
-    if not name.strip():
-        missing.append("LastName")
-    handoff = {"external_id": f"salesforce:{record_id}", "name": name}
-    for target, sources in FIELDS.items():
-        value = next((fields[s] for s in sources if fields.get(s)), None)
-        if value is not None:
-            handoff[target] = value
+    if "name" not in handoff:
+        missing.append("+".join(mapping.name))
+    handoff["external_id"] = f"{PREFIX}{record_id}"[:200]
     return Mapped("mql", handoff, tuple(missing))
 
 

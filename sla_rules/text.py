@@ -8,3 +8,8 @@ def normalize(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     bare = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(bare.split())
+
+
+def fold_status(text: str) -> str:
+    """Fold case and collapse whitespace, so "Closed  -  converted" is "closed - converted"."""
+    return " ".join(text.split()).casefold()

@@ -33,6 +33,8 @@ class CrmClose:
             lead = repo.lead_by_external_id(session, external_id)
             if lead is None:
                 return "unknown"
+            # Locked till commit: simultaneous notifications close it once (SQLite: one writer).
+            session.refresh(lead, with_for_update=True)
             if lead.status not in OPEN_STATUSES:
                 return "already_closed"
             lead.status = status

@@ -103,8 +103,13 @@ def summary_lines(agreement: Agreement, cat: Catalogue) -> list[str]:
             marketers=_mentions(list(slack.marketers), cat, "summary.nobody"),
         ),
         _hubspot_line(agreement, cat),
+        _salesforce_line(agreement, cat),
     ]
     return lines
+
+
+def _codes(names: list[str], between: str = " | ") -> str:
+    return between.join(f"`{name}`" for name in names)
 
 
 def _hubspot_line(agreement: Agreement, cat: Catalogue) -> str:
@@ -117,4 +122,19 @@ def _hubspot_line(agreement: Agreement, cat: Catalogue) -> str:
         source=f"`{hub.source}`",
         reason=f"`{hub.reason}`",
         won=f"`{hub.won_property}` = {' | '.join(f'`{v}`' for v in hub.won_values)}",
+    )
+
+
+def _salesforce_line(agreement: Agreement, cat: Catalogue) -> str:
+    """How a Salesforce Lead becomes a lead and closes it (crm.salesforce, or the defaults)."""
+    sf = agreement.crm.salesforce
+    status = f"`{sf.status}`"
+    return cat.t(
+        "summary.salesforce",
+        mql=f"{status} = {_codes(sf.mql_statuses)}",
+        name=_codes(sf.name, " + "),
+        source=_codes(sf.source),
+        reason=_codes(sf.reason),
+        won=f"{status} = {_codes(sf.won_statuses)}",
+        disqualified=f"{status} = {_codes(sf.disqualified_statuses)}",
     )

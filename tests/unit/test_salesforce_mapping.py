@@ -10,8 +10,11 @@ from hypothesis import strategies as st
 
 from bot.crm.salesforce_soap import SoapError, parse
 from bot.local.salesforce import outbound_message
+from sla_rules.crm_mapping import SalesforceMapping
 from sla_rules.salesforce_mapping import map_lead, meaning_of, same_org
 from tests.fuzz_budget import fuzz_examples
+
+DEFAULTS = SalesforceMapping()
 
 
 @pytest.mark.parametrize(
@@ -26,11 +29,12 @@ from tests.fuzz_budget import fuzz_examples
     ],
 )
 def test_standard_statuses(status: str | None, meaning: str) -> None:
-    assert meaning_of(status) == meaning
+    assert meaning_of(DEFAULTS, status) == meaning
 
 
 def test_fields_fill_the_handoff() -> None:
     mapped = map_lead(
+        DEFAULTS,
         "00Q1",
         {"FirstName": "Ana", "LastName": "Pérez", "MobilePhone": "+34 6", "LeadSource": "Web"},
     )
@@ -41,7 +45,7 @@ def test_fields_fill_the_handoff() -> None:
         "source": "Web",
     }
     assert mapped.missing == ()
-    assert map_lead("00Q1", {"Company": "Acme"}).missing == ("LastName",)
+    assert map_lead(DEFAULTS, "00Q1", {"Company": "Acme"}).missing == ("FirstName+LastName",)
 
 
 def test_parse_reads_what_the_standin_sends() -> None:
