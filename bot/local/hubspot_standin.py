@@ -2,8 +2,9 @@
 
 Speaks: GET /crm/v3/objects/contacts/{id}, POST /crm/v3/objects/{type},
 POST /crm/v3/objects/{type}/search (EQ on one property),
-PATCH /crm/v3/objects/contacts/{id}, GET /crm/v3/owners?email=. Records every call; answers
-5xx while `failing`, and 429 + Retry-After beyond `per_10s` calls in a sliding 10 s window.
+PATCH /crm/v3/objects/contacts/{id}, GET /crm/v3/owners?email=. Records every call once
+answered; answers 5xx while `failing`, and 429 + Retry-After beyond `per_10s` calls in a sliding
+10 s window. Each answer waits `delay` seconds, and while `open` is clear, until it is set.
 """
 
 from __future__ import annotations
@@ -47,6 +48,13 @@ class State:
     per_10s: int | None = None
     window: deque[float] = field(default_factory=deque)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    delay: float = 0.0  # seconds before each answer (HubSpot's latency)
+    open: threading.Event = field(default_factory=lambda: _opened(threading.Event()))
+
+
+def _opened(event: threading.Event) -> threading.Event:
+    event.set()
+    return event
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -71,6 +79,9 @@ class _Handler(BaseHTTPRequestHandler):
         body = json.loads(raw) if raw else None
         url = urlparse(self.path)
         state = self.state
+        state.open.wait(timeout=60)
+        if state.delay > 0:
+            time.sleep(state.delay)
         now = time.monotonic()
         with state.lock:
             status, answer, headers = self._route(url.path, parse_qs(url.query), body, now)
