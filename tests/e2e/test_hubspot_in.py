@@ -4,36 +4,35 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator
-from typing import TypeVar
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from bot.crm.hubspot_inbox import MAX_WAIT, OWED, TELL_AFTER
 from bot.local.harness import LocalBot
-from bot.local.hubspot_standin import Call, HubSpotFake, send_webhook
+from bot.local.hubspot_standin import HubSpotFake, send_webhook
 from bot.local.standin import SlackStandIn
-from storage.models import CrmReceipt, InboxItem, Lead, OutboxMessage
+from storage.models import CrmReceipt, Lead, OutboxMessage
+from tests.e2e.hubspot_rig import (
+    MQL,
+    SECRET,
+    counts,
+    event,
+    hubspot_bot,
+    items,
+    owe_now,
+    reads_of,
+    url,
+    wait_failed,
+    wait_for,
+    wait_settled,
+    workflow,
+)
 from tests.fuzz_budget import fuzz_examples
-from tests.helpers import run_together
-from tests.paths import EXAMPLES
 
-SECRET = "hs-client-secret-for-tests"
-T = TypeVar("T")
 pytestmark = pytest.mark.postgres
-
-MQL = {
-    "firstname": "Marta",
-    "lastname": "Quintana",
-    "email": "marta@opticasur.mx",
-    "company": "Óptica Sur",
-    "lifecyclestage": "marketingqualifiedlead",
-    "hs_analytics_source": "ORGANIC_SEARCH",
-    "recent_conversion_event_name": "Pricing guide",
-}
 
 
 @pytest.fixture
@@ -42,98 +41,10 @@ def hub() -> Iterator[HubSpotFake]:
         yield fake
 
 
-def hubspot_env(hub: HubSpotFake) -> dict[str, str]:
-    return {
-        "HUBSPOT_CLIENT_SECRET": SECRET,
-        "HUBSPOT_ACCESS_TOKEN": "pat-test",
-        "HUBSPOT_API_URL": hub.url,
-    }
-
-
 @pytest.fixture
 def bot(standin: SlackStandIn, database_url: str, hub: HubSpotFake) -> Iterator[LocalBot]:
-    with LocalBot(
-        EXAMPLES / "agreement.en.yaml",
-        standin=standin,
-        database_url=database_url,
-        ticker=False,
-        extra_env=hubspot_env(hub),
-    ) as running:
+    with hubspot_bot(standin, database_url, hub) as running:
         yield running
-
-
-def url(bot: LocalBot) -> str:
-    return bot.url + "/api/hubspot"
-
-
-def counts(bot: LocalBot) -> tuple[int, int]:
-    assert bot.bot is not None
-    with bot.bot.deps.database.reading() as session:
-        leads = session.scalar(select(func.count()).select_from(Lead)) or 0
-        kept = session.scalar(select(func.count()).select_from(CrmReceipt)) or 0
-        return leads, kept
-
-
-def items(bot: LocalBot) -> list[InboxItem]:
-    """The journaled subscription events, oldest first."""
-    assert bot.bot is not None
-    with bot.bot.deps.database.reading() as session:
-        query = select(InboxItem).where(InboxItem.kind == "hubspot").order_by(InboxItem.id)
-        return list(session.scalars(query))
-
-
-def wait_for(check: Callable[[], T], timeout: float = 30.0) -> T:
-    """Poll until check() is truthy (the reads happen after the answer); its value."""
-    deadline = time.monotonic() + timeout
-    while not (value := check()):
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
-    return value
-
-
-def wait_settled(bot: LocalBot, n: int, timeout: float = 30.0) -> list[InboxItem]:
-    """Wait until n events are journaled and every one is done."""
-    rows = wait_for(
-        lambda: (
-            (rows := items(bot)) and len(rows) == n and all(r.answered_at for r in rows) and rows
-        ),
-        timeout,
-    )
-    return rows
-
-
-def wait_failed(bot: LocalBot, reads: int) -> InboxItem:
-    """Wait until the only event's failed reads reach this count."""
-    return wait_for(lambda: [r for r in items(bot) if r.payload.get("failed_reads") == reads])[0]
-
-
-def owe_now(bot: LocalBot) -> None:
-    """As if the events' wait (their lease) ran out."""
-    assert bot.bot is not None
-    with bot.bot.deps.database.unit_of_work() as session:
-        for row in session.scalars(select(InboxItem).where(InboxItem.answered_at.is_(None))):
-            row.lease_until = row.received_at
-
-
-def reads_of(hub: HubSpotFake, contact: str | None = None) -> list[Call]:
-    """The contact reads HubSpot answered (all, or of one contact)."""
-    with hub.state.lock:
-        return [
-            c
-            for c in hub.state.calls
-            if c.method == "GET"
-            and c.path.startswith("/crm/v3/objects/contacts/")
-            and (contact is None or c.path.endswith(f"/{contact}"))
-        ]
-
-
-def event(n: int, contact: int, kind: str = "contact.creation") -> dict:
-    return {"eventId": n, "objectId": contact, "subscriptionType": kind}
-
-
-def workflow(contact: int, properties: dict[str, str], legacy: bool = False) -> dict:
-    props = {k: {"value": v} for k, v in properties.items()} if legacy else properties
-    return {"objectId": contact, "properties": props}
 
 
 @pytest.mark.parametrize("legacy", [False, True])
@@ -224,106 +135,6 @@ def test_a_crm_outage_is_answered_200_and_the_tick_hands_off_once_hubspot_is_bac
     channel = bot.bot.deps.agreement.slack.handoff_channel
     announced = [m for m in bot.standin.messages(channel) if "Marta Quintana" in json.dumps(m)]
     assert len(announced) == 1
-
-
-def test_100_events_are_answered_before_any_contact_is_read(
-    bot: LocalBot, hub: HubSpotFake
-) -> None:
-    for n in range(100):
-        hub.state.contacts[str(1000 + n)] = dict(MQL, firstname=f"P{n}", email=f"p{n}@x.com")
-    events = [event(20_000 + n, 1000 + n) for n in range(100)]
-    hub.state.delay = 0.02  # HubSpot's latency, paid after the answer
-    hub.state.open.clear()  # and not one read answered until the webhook has its answer
-    try:
-        started = time.monotonic()
-        status, answer = send_webhook(url(bot), events, SECRET)
-        took = time.monotonic() - started
-        assert status == 200 and answer == {"queued": 100, "replayed": 0}
-        assert reads_of(hub) == []
-        assert took < 4.0
-    finally:
-        hub.state.open.set()
-    rows = wait_settled(bot, 100, timeout=60)
-    assert {r.outcome for r in rows} == {"created"}
-    assert counts(bot) == (100, 100)
-    assert len(reads_of(hub)) == 100
-
-
-def test_a_replayed_batch_hands_off_nothing_twice(bot: LocalBot, hub: HubSpotFake) -> None:
-    for n in range(3):
-        hub.state.contacts[str(300 + n)] = dict(MQL, email=f"r{n}@x.com")
-    events = [event(700 + n, 300 + n) for n in range(3)] + [event(799, 399)]  # 399: deleted
-    status, answer = send_webhook(url(bot), events, SECRET)
-    assert status == 200 and answer == {"queued": 4, "replayed": 0}
-    rows = wait_settled(bot, 4)
-    assert [r.outcome for r in rows] == ["created", "created", "created", "ignored"]
-    again = [*events, events[0]]
-    status, answer = send_webhook(url(bot), again, SECRET)
-    assert status == 200 and answer == {"queued": 0, "replayed": 5}
-    status, answer = send_webhook(url(bot), [event(800, 300), event(800, 300)], SECRET)
-    assert answer == {"queued": 1, "replayed": 1}  # the same eventId twice in one body
-    [*_, last] = wait_settled(bot, 5)
-    assert last.outcome == "known"  # the same contact again: its lead, not a new one
-    assert bot.bot is not None
-    owe_now(bot)
-    bot.bot.tick_now()
-    time.sleep(0.2)
-    assert counts(bot) == (3, 5)
-    assert len(reads_of(hub)) == 5
-
-
-def test_two_bots_replaying_the_same_owed_events_hand_each_off_once(
-    bot: LocalBot, hub: HubSpotFake, standin: SlackStandIn, database_url: str
-) -> None:
-    for n in range(20):
-        hub.state.contacts[str(400 + n)] = dict(MQL, email=f"t{n}@x.com")
-    assert bot.bot is not None
-    bot.bot.deps.hubspot_in.on_queued = None  # this process dies right after its answer
-    status, answer = send_webhook(url(bot), [event(900 + n, 400 + n) for n in range(20)], SECRET)
-    assert status == 200 and answer == {"queued": 20, "replayed": 0}
-    time.sleep(0.2)
-    assert reads_of(hub) == [] and counts(bot) == (0, 0)
-    with LocalBot(
-        EXAMPLES / "agreement.en.yaml",
-        standin=standin,
-        database_url=database_url,
-        ticker=False,
-        extra_env=hubspot_env(hub),
-    ) as other:
-        assert other.bot is not None
-        run_together(bot.bot.hubspot_inbox.replay, other.bot.hubspot_inbox.replay)
-        rows = wait_settled(bot, 20)
-        time.sleep(0.3)
-    assert {r.outcome for r in rows} == {"created"}
-    assert counts(bot) == (20, 20)
-    assert len(reads_of(hub)) == 20
-
-
-def test_reads_failing_for_long_tell_the_managers_once_and_keep_trying(
-    bot: LocalBot, hub: HubSpotFake
-) -> None:
-    hub.state.contacts["55"] = dict(MQL)
-    hub.state.failing = 10_000
-    assert bot.bot is not None
-    bot.bot.deps.hubspot_in.on_queued = None  # this test reads it, try after try
-    assert send_webhook(url(bot), [event(55, 55)], SECRET)[0] == 200
-    [row] = items(bot)
-    for _ in range(TELL_AFTER + 2):
-        owe_now(bot)
-        assert bot.bot.hubspot_inbox.process(row.id) == OWED
-    [row] = items(bot)
-    assert row.payload["failed_reads"] == TELL_AFTER + 2 and row.answered_at is None
-    assert row.lease_until is not None and row.lease_until - row.received_at <= MAX_WAIT * 2
-    with bot.bot.deps.database.reading() as session:
-        notes = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "dm")).all()
-    managers = bot.bot.deps.agreement.slack.managers
-    assert sorted(n.channel for n in notes) == sorted(managers)  # told once
-    assert all("55" in n.payload["text"] and "10 tries" in n.payload["text"] for n in notes)
-    hub.state.failing = 0
-    owe_now(bot)
-    bot.bot.tick_now()
-    [row] = wait_settled(bot, 1)
-    assert row.outcome == "created" and counts(bot) == (1, 1)
 
 
 def test_an_unmappable_contact_is_kept_answered_2xx_and_managers_told(bot: LocalBot) -> None:
