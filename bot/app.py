@@ -19,6 +19,7 @@ from bot.cadence.api_touches import ApiTouches, slack_user_finder
 from bot.cadence.mine import MyLeads
 from bot.crm.crm_close import CrmClose
 from bot.crm.hubspot_in import HubSpotIn
+from bot.crm.hubspot_inbox import HubSpotInbox
 from bot.crm.hubspot_reader import contact_reader
 from bot.crm.hubspot_setup import hubspot_out
 from bot.crm.lanes import Connector, CrmFeed
@@ -62,6 +63,7 @@ class SlaBot:
     background: Background
     replies: ReplySender
     ticker: Ticker
+    hubspot_inbox: HubSpotInbox
 
     def start_background(self, ticker: bool = True) -> None:
         """Start the outbox worker and (unless told not to) the scheduler's tick."""
@@ -76,6 +78,7 @@ class SlaBot:
     def close(self) -> None:
         """Stop the background work and release the database connections."""
         self.ticker.stop()
+        self.hubspot_inbox.stop()  # what it has not read stays owed, for the next process
         self.background.shutdown()
         self.replies.shutdown()  # after the follow-up work that hands it answers
         self.outbox.stop()
@@ -173,6 +176,19 @@ def create_app(
     )
     # A CRM that says a lead is won or disqualified closes it (HubSpot in, Salesforce in).
     closer = CrmClose(database, catalogue, clock, on_commit=lambda: outbox.wake())  # noqa: PLW0108
+    hubspot_in = HubSpotIn(
+        database,
+        cases.handoffs,
+        agreement.crm.hubspot,
+        catalogue,
+        clock,
+        agreement.slack.managers,
+        contact_reader(settings),
+        closer,
+    )
+    # Subscription events are journaled in the request and their contacts read on its own pool.
+    hubspot_inbox = HubSpotInbox(database, hubspot_in, catalogue, agreement.slack.managers, clock)
+    hubspot_in.on_queued = hubspot_inbox.process_soon
     deps = Deps(
         settings=settings,
         agreement=agreement,
@@ -197,16 +213,7 @@ def create_app(
         cadence=cases.cadence,
         goals=cases.goals,
         counts=cases.counts,
-        hubspot_in=HubSpotIn(
-            database,
-            cases.handoffs,
-            agreement.crm.hubspot,
-            catalogue,
-            clock,
-            agreement.slack.managers,
-            contact_reader(settings),
-            closer,
-        ),
+        hubspot_in=hubspot_in,
         connectors=connector_status,
         api_touches=ApiTouches(
             database, cases.touches, slack_user_finder(client), catalogue, agreement.zone
@@ -222,6 +229,8 @@ def create_app(
     parts = [*cases.tick_parts(), ("claim inbox", claim_inbox.replay)]
     if deps.salesforce is not None:
         parts.append(("salesforce inbox", deps.salesforce.replay))
+    if settings.hubspot_client_secret:
+        parts.append(("hubspot inbox", hubspot_inbox.replay))
     ticker = Ticker(lambda: run_parts(parts), settings.sla_tick_seconds)
     return SlaBot(
         bolt=bolt,
@@ -232,4 +241,5 @@ def create_app(
         background=background,
         replies=replies,
         ticker=ticker,
+        hubspot_inbox=hubspot_inbox,
     )

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from flask import Flask, Response, jsonify, request
 
-from bot.crm.hubspot_in import ContactUnreadable, Malformed
+from bot.crm.hubspot_in import Malformed
 from bot.crm.hubspot_signature import is_signed_by_hubspot
 from bot.runtime.api_body import MAX_BODY_BYTES, BodyError, read_json
 from handlers.api import body_refusal, error
@@ -45,7 +45,5 @@ def register(web: Flask, deps: Deps) -> None:
         except Malformed as bad:
             fields = {bad.field: cat.t(f"hubspot_in.problem.{bad.code}")}
             return error(400, cat.t("hubspot_in.malformed"), fields=fields)
-        except ContactUnreadable:
-            # A 5xx makes HubSpot send the events again later; those already taken are kept.
-            return error(503, cat.t("hubspot_in.unreadable"))
-        return jsonify(outcomes=received.outcomes, leads=received.leads), 200
+        # Subscription events are journaled and answered at once; their contacts are read later.
+        return jsonify(received.answer()), 200

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +16,13 @@ from storage.models import CrmReceipt
 def seen(session: Session, key: str) -> CrmReceipt | None:
     """The receipt kept under a key, if any."""
     return session.scalar(select(CrmReceipt).where(CrmReceipt.key == key))
+
+
+def kept_keys(session: Session, keys: Sequence[str]) -> set[str]:
+    """Which of these keys have a receipt (one query for a whole batch)."""
+    if not keys:
+        return set()
+    return set(session.scalars(select(CrmReceipt.key).where(CrmReceipt.key.in_(list(keys)))))
 
 
 def keep(

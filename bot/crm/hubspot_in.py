@@ -1,9 +1,11 @@
 """HubSpot in: a workflow's contact or a batch of subscription events becomes handoffs.
 
 The request's signature is checked before this is called. A workflow sends the contact with its
-properties; subscription events name a contact, whose properties are then read through the CRM
-API. A record the mapping cannot use is kept and the managers told: HubSpot does not retry an
-answer in the 4xx range, so refusing it would lose the lead.
+properties and is handed off in the request. Subscription events only name a contact: they are
+journaled in the inbox and answered at once (HubSpot waits 30 s at most), and the contact is read
+through the CRM API after the answer (bot/crm/hubspot_inbox.py calls `settle`). A record the
+mapping cannot use is kept and the managers told: HubSpot does not retry an answer in the 4xx
+range, so refusing it would lose the lead.
 """
 
 from __future__ import annotations
@@ -21,14 +23,24 @@ from bot.runtime.clock import Clock
 from bot.ui.catalogue import Catalogue
 from sla_rules.crm_mapping import HubSpotMapping, Mapped, flat_properties, map_contact
 from storage import crm_receipts as receipts
+from storage import inbox
 from storage.unit_of_work import Database
 
 log = logging.getLogger("sla_bot.crm.hubspot")
 # What HubSpot sends per request is at most 100 events; more is not HubSpot.
 MAX_EVENTS = 1000
 CONTACT_EVENTS = ("contact.creation", "contact.propertyChange")
+# The inbox's kind for subscription events, and the key each one is journaled (and kept) under.
+KIND = "hubspot"
 # Reads a contact's properties by ID (None: no such contact); raises when HubSpot is unreachable.
 ContactReader = Callable[[str, Sequence[str]], dict[str, Any] | None]
+# Told the inbox IDs a request journaled, once committed (to read them off the request).
+OnQueued = Callable[[list[int]], object]
+
+
+def event_key(event_id: str) -> str:
+    """The idempotency key of one subscription event (in the inbox and the receipts)."""
+    return f"hubspot:event:{event_id}"
 
 
 class Malformed(ValueError):
@@ -41,19 +53,30 @@ class Malformed(ValueError):
 
 
 class ContactUnreadable(RuntimeError):
-    """HubSpot's CRM API did not answer: the request fails with 503 so HubSpot sends it again."""
+    """HubSpot's CRM API did not answer (down, rate limited): the event stays owed."""
 
 
 @dataclass
 class Received:
-    """What one request became: a count per outcome, and the leads it made."""
+    """What one request became: a count per outcome and the leads it made (a workflow), or
+    how many events were journaled and how many were known already (subscription events)."""
 
     outcomes: dict[str, int] = field(default_factory=dict)
     leads: list[str] = field(default_factory=list)
+    events: bool = False
 
     def add(self, outcome: str) -> None:
         """Count one record's outcome."""
         self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
+
+    def answer(self) -> dict[str, Any]:
+        """The JSON answer: {queued, replayed} for events, {outcomes, leads} for a workflow."""
+        if self.events:
+            return {
+                "queued": self.outcomes.get("queued", 0),
+                "replayed": self.outcomes.get("replayed", 0),
+            }
+        return {"outcomes": self.outcomes, "leads": self.leads}
 
 
 def _object_id(value: Any, where: str) -> str:
@@ -87,13 +110,15 @@ def parse_body(body: Any) -> tuple[str, list[dict[str, Any]]]:
         kind = event.get("subscriptionType")
         if not isinstance(kind, str):
             raise Malformed(f"[{n}].subscriptionType", "required")
-        events.append(
-            {
-                "event": _object_id(event.get("eventId"), f"[{n}].eventId"),
-                "id": _object_id(event.get("objectId"), f"[{n}].objectId"),
-                "kind": kind[:64],
-            }
-        )
+        parsed = {
+            "event": _object_id(event.get("eventId"), f"[{n}].eventId"),
+            "contact": _object_id(event.get("objectId"), f"[{n}].objectId"),
+            "type": kind[:64],
+        }
+        occurred = event.get("occurredAt")
+        if isinstance(occurred, int) and not isinstance(occurred, bool) and 0 <= occurred < 10**15:
+            parsed["occurred_at"] = occurred  # milliseconds since the epoch, as HubSpot sends
+        events.append(parsed)
     return "events", events
 
 
@@ -119,6 +144,8 @@ class HubSpotIn:
         self.managers = list(managers)
         self.read_contact = read_contact
         self.closer = closer
+        # Set by the app: reads the journaled events off the request (the tick replays anyway).
+        self.on_queued: OnQueued | None = None
 
     @property
     def wanted(self) -> list[str]:
@@ -136,33 +163,64 @@ class HubSpotIn:
             record = records[0]
             self._contact(record["id"], flat_properties(record["properties"]), None, received)
             return received
-        for event in records:
-            self._event(event, received)
+        received.events = True
+        queued = self._journal(records, received)
+        if queued and self.on_queued is not None:
+            try:
+                self.on_queued(queued)
+            except Exception:  # shutting down: journaled, so the next tick (anywhere) reads them
+                log.exception("HubSpot events journaled but not queued; the tick will read them")
         return received
 
-    def _event(self, event: dict[str, Any], received: Received) -> None:
-        key = f"hubspot:event:{event['event']}"
+    def _journal(self, events: list[dict[str, Any]], received: Received) -> list[int]:
+        """Journal the events not seen before, in one transaction; their inbox IDs."""
+        now = self.clock()
+        keys = [event_key(event["event"]) for event in events]
+        queued: list[int] = []
+        with self.database.unit_of_work() as session:
+            # An event settled so long ago that its inbox row was purged still has its receipt.
+            settled = receipts.kept_keys(session, keys)
+            for event, key in zip(events, keys, strict=True):
+                item = None
+                if key not in settled:
+                    # Free to take at once (lease_until = now): whoever takes its lease reads it.
+                    item = inbox.journal(
+                        session, kind=KIND, key=key, payload=event, now=now, lease_until=now
+                    )
+                if item is None:
+                    received.add("replayed")
+                else:
+                    received.add("queued")
+                    queued.append(item)
+        return queued
+
+    def settle(self, event: dict[str, Any]) -> str:
+        """Act on one journaled event: read its contact and hand it off; the outcome.
+
+        Raises ContactUnreadable when HubSpot's API does not answer (nothing is kept then)."""
+        key = event_key(str(event.get("event", "")))
+        contact = str(event.get("contact", ""))
+        kept = {"contact": contact, "type": str(event.get("type", ""))}
+        received = Received()
         with self.database.reading() as session:
             if receipts.seen(session, key) is not None:
-                received.add("replayed")
-                return
-        if event["kind"] not in CONTACT_EVENTS:
-            self._keep(key, "ignore", "ignored", [], event, None)
-            received.add("ignored")
-            return
+                return "replayed"
+        if kept["type"] not in CONTACT_EVENTS:
+            self._keep(key, "ignore", "ignored", [], kept, None)
+            return "ignored"
         if self.read_contact is None:
-            self._unmapped(key, event["id"], ["HUBSPOT_ACCESS_TOKEN"], event, received)
-            return
+            self._unmapped(key, contact, ["HUBSPOT_ACCESS_TOKEN"], kept, received)
+            return "unmapped"
         try:
-            found = self.read_contact(event["id"], self.wanted)
+            found = self.read_contact(contact, self.wanted)
         except Exception as error:
             log.warning("HubSpot contact read failed (%s)", type(error).__name__)
             raise ContactUnreadable(type(error).__name__) from error
-        if found is None:
-            self._keep(key, "ignore", "ignored", ["contact"], event, None)
-            received.add("ignored")
-            return
-        self._contact(event["id"], flat_properties(found), key, received)
+        if found is None:  # deleted since (404): nothing to hand off
+            self._keep(key, "ignore", "ignored", ["contact"], kept, None)
+            return "ignored"
+        self._contact(contact, flat_properties(found), key, received)
+        return next(iter(received.outcomes), "ignored")
 
     def _contact(
         self, contact: str, properties: dict[str, str], key: str | None, received: Received

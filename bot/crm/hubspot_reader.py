@@ -12,7 +12,8 @@ from bot.crm.hubspot_in import ContactReader
 from bot.crm.hubspot_setup import NO_RETRY
 from bot.settings import Settings
 
-# HubSpot answers a webhook's sender within its 30 s; one read must leave room for a batch.
+# Reads happen after the webhook's answer, one after another: a hung HubSpot must not hold
+# the pool (nor the event's lease) for long.
 READ_TIMEOUT_SECONDS = 5
 
 
@@ -20,7 +21,7 @@ def contact_reader(settings: Settings) -> ContactReader | None:
     """A reader of contacts by ID, or None while HUBSPOT_ACCESS_TOKEN is unset."""
     if not settings.hubspot_access_token:
         return None
-    # Never a sleep on the webhook's answer path: a 429 or 503 answers 503 and HubSpot resends.
+    # No sleep inside a read: a 429 or 503 leaves the event owed, read again after its wait.
     client = HubSpot(
         access_token=settings.hubspot_access_token, host=settings.hubspot_api_url, retry=NO_RETRY
     )

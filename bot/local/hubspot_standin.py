@@ -2,10 +2,11 @@
 
 Speaks: GET /crm/v3/objects/contacts/{id}, POST /crm/v3/objects/{type},
 POST /crm/v3/objects/{type}/search (EQ on one property),
-PATCH /crm/v3/objects/contacts/{id}, GET /crm/v3/owners?email=. Records every call; answers
-5xx while `failing`, and 429 + Retry-After beyond `per_10s` calls in a sliding 10 s window.
-A `hold` lets a call take effect at once but keeps its answer back: a crash or a client timeout
-in the middle of a write, as HubSpot would see it.
+PATCH /crm/v3/objects/contacts/{id}, GET /crm/v3/owners?email=. Records every call once
+answered; answers 5xx while `failing`, and 429 + Retry-After beyond `per_10s` calls in a sliding
+10 s window. Each call waits `delay` seconds, and while `open` is clear, until it is set, before
+it takes effect. A `hold` lets a call take effect at once but keeps its answer back: a crash or
+a client timeout in the middle of a write, as HubSpot would see it.
 """
 
 from __future__ import annotations
@@ -77,6 +78,13 @@ class State:
     window: deque[float] = field(default_factory=deque)
     holds: list[Hold] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    delay: float = 0.0  # seconds before each answer (HubSpot's latency)
+    open: threading.Event = field(default_factory=lambda: _opened(threading.Event()))
+
+
+def _opened(event: threading.Event) -> threading.Event:
+    event.set()
+    return event
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -101,6 +109,9 @@ class _Handler(BaseHTTPRequestHandler):
         body = json.loads(raw) if raw else None
         url = urlparse(self.path)
         state = self.state
+        state.open.wait(timeout=60)
+        if state.delay > 0:
+            time.sleep(state.delay)
         now = time.monotonic()
         with state.lock:
             status, answer, headers = self._route(url.path, parse_qs(url.query), body, now)

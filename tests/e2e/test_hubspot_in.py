@@ -9,27 +9,30 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.local.harness import LocalBot
 from bot.local.hubspot_standin import HubSpotFake, send_webhook
 from bot.local.standin import SlackStandIn
 from storage.models import CrmReceipt, Lead, OutboxMessage
+from tests.e2e.hubspot_rig import (
+    MQL,
+    SECRET,
+    counts,
+    event,
+    hubspot_bot,
+    items,
+    owe_now,
+    reads_of,
+    url,
+    wait_failed,
+    wait_for,
+    wait_settled,
+    workflow,
+)
 from tests.fuzz_budget import fuzz_examples
-from tests.paths import EXAMPLES
 
-SECRET = "hs-client-secret-for-tests"
 pytestmark = pytest.mark.postgres
-
-MQL = {
-    "firstname": "Marta",
-    "lastname": "Quintana",
-    "email": "marta@opticasur.mx",
-    "company": "Óptica Sur",
-    "lifecyclestage": "marketingqualifiedlead",
-    "hs_analytics_source": "ORGANIC_SEARCH",
-    "recent_conversion_event_name": "Pricing guide",
-}
 
 
 @pytest.fixture
@@ -40,36 +43,8 @@ def hub() -> Iterator[HubSpotFake]:
 
 @pytest.fixture
 def bot(standin: SlackStandIn, database_url: str, hub: HubSpotFake) -> Iterator[LocalBot]:
-    env = {
-        "HUBSPOT_CLIENT_SECRET": SECRET,
-        "HUBSPOT_ACCESS_TOKEN": "pat-test",
-        "HUBSPOT_API_URL": hub.url,
-    }
-    with LocalBot(
-        EXAMPLES / "agreement.en.yaml",
-        standin=standin,
-        database_url=database_url,
-        ticker=False,
-        extra_env=env,
-    ) as running:
+    with hubspot_bot(standin, database_url, hub) as running:
         yield running
-
-
-def url(bot: LocalBot) -> str:
-    return bot.url + "/api/hubspot"
-
-
-def counts(bot: LocalBot) -> tuple[int, int]:
-    assert bot.bot is not None
-    with bot.bot.deps.database.reading() as session:
-        leads = session.scalar(select(func.count()).select_from(Lead)) or 0
-        kept = session.scalar(select(func.count()).select_from(CrmReceipt)) or 0
-        return leads, kept
-
-
-def workflow(contact: int, properties: dict[str, str], legacy: bool = False) -> dict:
-    props = {k: {"value": v} for k, v in properties.items()} if legacy else properties
-    return {"objectId": contact, "properties": props}
 
 
 @pytest.mark.parametrize("legacy", [False, True])
@@ -99,12 +74,13 @@ def test_subscription_events_read_the_contact_through_the_crm_api(
     bot: LocalBot, hub: HubSpotFake, version: str
 ) -> None:
     hub.state.contacts["777"] = dict(MQL, firstname="Iker", email="iker@example.com")
+    occurred = int(time.time() * 1000)
     events = [
         {
             "eventId": 9001,
             "subscriptionId": 1,
             "portalId": 62515,
-            "occurredAt": int(time.time() * 1000),
+            "occurredAt": occurred,
             "subscriptionType": "contact.propertyChange",
             "propertyName": "lifecyclestage",
             "propertyValue": "marketingqualifiedlead",
@@ -114,25 +90,51 @@ def test_subscription_events_read_the_contact_through_the_crm_api(
     ]
     status, answer = send_webhook(url(bot), events, SECRET, version=version)
     assert status == 200, answer
-    assert answer["outcomes"] == {"created": 1}
+    assert answer == {"queued": 1, "replayed": 0}
+    [item] = wait_settled(bot, 1)
+    assert item.key == "hubspot:event:9001" and item.outcome == "created"
+    assert item.payload == {
+        "event": "9001",
+        "contact": "777",
+        "type": "contact.propertyChange",
+        "occurred_at": occurred,
+    }
     status, answer = send_webhook(url(bot), events, SECRET, version=version)
-    assert answer["outcomes"] == {"replayed": 1}
-    reads = [c for c in hub.state.calls if c.path == "/crm/v3/objects/contacts/777"]
-    assert len(reads) == 1  # the replay was answered from the receipt, not HubSpot
+    assert status == 200 and answer == {"queued": 0, "replayed": 1}
+    bot.bot.tick_now()
+    time.sleep(0.2)
+    assert len(reads_of(hub, "777")) == 1  # the replay was answered from the journal
     assert counts(bot) == (1, 1)
 
 
-def test_a_crm_outage_answers_503_so_hubspot_retries_and_nothing_is_lost(
+def test_a_crm_outage_is_answered_200_and_the_tick_hands_off_once_hubspot_is_back(
     bot: LocalBot, hub: HubSpotFake
 ) -> None:
     hub.state.contacts["88"] = dict(MQL)
-    events = [{"eventId": 5, "objectId": 88, "subscriptionType": "contact.creation"}]
     hub.state.failing = 1
-    status, _ = send_webhook(url(bot), events, SECRET)
-    assert status == 503
-    assert counts(bot) == (0, 0)
-    status, answer = send_webhook(url(bot), events, SECRET)
-    assert status == 200 and answer["outcomes"] == {"created": 1}
+    status, answer = send_webhook(url(bot), [event(5, 88)], SECRET)
+    assert status == 200 and answer == {"queued": 1, "replayed": 0}
+    waiting = wait_failed(bot, 1)
+    assert [c.status for c in reads_of(hub, "88")] == [503]
+    assert counts(bot) == (0, 0)  # nothing handed off yet, nothing lost either
+    assert waiting.answered_at is None and waiting.lease_until > waiting.received_at
+    assert bot.bot is not None
+    bot.bot.tick_now()  # its wait has not run out: not read again yet
+    time.sleep(0.2)
+    assert len(reads_of(hub, "88")) == 1
+    owe_now(bot)  # HubSpot is back and the wait ran out
+    bot.bot.tick_now()
+    [item] = wait_settled(bot, 1)
+    assert item.outcome == "created"
+    owe_now(bot)
+    bot.bot.tick_now()
+    time.sleep(0.2)
+    assert counts(bot) == (1, 1)
+    assert [c.status for c in reads_of(hub, "88")] == [503, 200]
+    assert bot.wait_delivered()
+    channel = bot.bot.deps.agreement.slack.handoff_channel
+    announced = [m for m in bot.standin.messages(channel) if "Marta Quintana" in json.dumps(m)]
+    assert len(announced) == 1
 
 
 def test_an_unmappable_contact_is_kept_answered_2xx_and_managers_told(bot: LocalBot) -> None:
@@ -293,11 +295,13 @@ hostile_body = st.one_of(
 def test_hostile_signed_bodies_never_500_and_refusals_store_nothing(
     bot: LocalBot, body: object
 ) -> None:
-    before = counts(bot)
+    # What earlier examples queued is read first: the counts below must stand still.
+    wait_for(lambda: all(r.answered_at for r in items(bot)))
+    before = counts(bot), len(items(bot))
     status, answer = send_webhook(url(bot), body, SECRET)
     assert status in (200, 400, 413, 503), (status, answer)
     if status != 200:
-        assert counts(bot) == before
+        assert (counts(bot), len(items(bot))) == before
     unsigned, _ = send_webhook(url(bot), body, "wrong")
     assert unsigned == 401
 
@@ -305,14 +309,18 @@ def test_hostile_signed_bodies_never_500_and_refusals_store_nothing(
 def test_a_rate_limited_read_is_not_retried_inside_the_request(
     bot: LocalBot, hub: HubSpotFake
 ) -> None:
-    # urllib3's default Retry would sleep Retry-After and ask again inside the webhook's answer.
+    # urllib3's default Retry would sleep Retry-After (10 s here) and ask again.
     hub.state.contacts["91"] = dict(MQL)
     with hub.state.lock:
         hub.state.per_10s = 1
         hub.state.window.append(time.monotonic())
-    events = [{"eventId": 77, "objectId": 91, "subscriptionType": "contact.creation"}]
-    status, _ = send_webhook(url(bot), events, SECRET)
-    assert status == 503
-    reads = [c for c in hub.state.calls if c.path == "/crm/v3/objects/contacts/91"]
-    assert len(reads) == 1
+    started = time.monotonic()
+    status, answer = send_webhook(url(bot), [event(77, 91)], SECRET)
+    took = time.monotonic() - started
+    assert status == 200 and answer == {"queued": 1, "replayed": 0}
+    assert took < 2.0
+    row = wait_failed(bot, 1)
+    assert row.answered_at is None and row.lease_until > row.received_at  # owed, waiting
+    time.sleep(0.3)
+    assert [c.status for c in reads_of(hub, "91")] == [429]  # one call, no retry inside it
     assert counts(bot) == (0, 0)
