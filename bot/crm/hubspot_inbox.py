@@ -27,9 +27,9 @@ from storage.unit_of_work import Database
 
 log = logging.getLogger("sla_bot.crm.hubspot")
 
-# Long enough for one read (5 s timeout) and its handoff; a crashed process's event is read
-# again by another once it runs out.
-LEASE = timedelta(minutes=2)
+# Long enough for one read (5 s timeout) and its handoff, several times over; a crashed
+# process's event is read again by another once it runs out.
+LEASE = timedelta(seconds=30)
 # The wait after a failed read doubles from FIRST_WAIT up to MAX_WAIT.
 FIRST_WAIT = timedelta(seconds=5)
 MAX_WAIT = timedelta(minutes=5)

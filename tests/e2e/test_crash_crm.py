@@ -262,6 +262,45 @@ def test_a_kill_during_a_burst_of_hubspot_webhooks_loses_and_repeats_no_lead(
     print(f"\nhubspot webhooks kills={KILLS} sent={KILLS * BURST} resent={resent} repeated=0")
 
 
+def test_a_kill_during_a_burst_of_hubspot_events_loses_and_repeats_no_lead(
+    bot_process: BotProcess, hubspot: HubSpotFake, database_url: str
+) -> None:
+    """Subscription events: journaled and answered, their contacts read after the answer."""
+    bot_process.start()
+    hubspot.state.delay = 0.02  # a read takes a moment: some kills land between answer and read
+    for n in range(KILLS * BURST):
+        hubspot.state.contacts[str(8000 + n)] = {
+            "firstname": f"Eva {n}",
+            "lastname": "Soto",
+            "email": f"eva{n}@example.com",
+            "lifecyclestage": "marketingqualifiedlead",
+        }
+
+    def send(n: int) -> int:
+        event = {
+            "eventId": 90_000 + n,
+            "objectId": 8000 + n,
+            "subscriptionType": "contact.propertyChange",
+            "propertyName": "lifecyclestage",
+            "occurredAt": 1_796_000_000_000 + n,
+        }
+        return send_webhook(bot_process.url + "/api/hubspot", [event], SECRET)[0]
+
+    resent = 0
+    for k in range(KILLS):
+        answers = burst_until_killed(bot_process, send, k * BURST, 0.05 + 0.05 * (k % 4))
+        bot_process.start()
+        resent += resend_until_answered(bot_process, send, answers)
+        send(k * BURST)
+    wait_for(
+        lambda: len(leads_by_external_id(database_url, "hubspot:")) == KILLS * BURST,
+        "the journaled events",
+        bot_process.log_text,
+    )
+    assert_one_lead_each(bot_process, database_url, "hubspot:", KILLS * BURST)
+    print(f"\nhubspot events kills={KILLS} sent={KILLS * BURST} resent={resent} repeated=0")
+
+
 def test_a_kill_during_a_burst_of_salesforce_messages_loses_and_repeats_no_lead(
     bot_process: BotProcess, database_url: str, stack: ExitStack
 ) -> None:
