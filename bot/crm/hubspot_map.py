@@ -62,7 +62,8 @@ def operation(kind: str, actor: str | None, detail: Mapping[str, Any]) -> dict[s
     if kind == "claimed" and actor:
         return {"op": "owner", "user": actor, "status": STATUS_CLAIMED}
     if kind == "released":
-        return {"op": "status", "status": STATUS_RELEASED}
+        # Back in the pool: the contact's owner is cleared, as the lead has none in Slack.
+        return {"op": "status", "status": STATUS_RELEASED, "clear_owner": True}
     if kind == "touch":
         outcome = str(detail.get("outcome") or "")
         return {
@@ -150,6 +151,8 @@ def contact_update(
     properties: dict[str, Any] = {}
     if payload.get("op") == "owner" and owner:
         properties["hubspot_owner_id"] = owner
+    if payload.get("clear_owner") is True:
+        properties["hubspot_owner_id"] = ""  # HubSpot clears a property set to ""
     status = payload.get("status")
     if isinstance(status, str) and status:
         properties["hs_lead_status"] = status

@@ -67,7 +67,12 @@ def test_claims_releases_closes_and_breaches() -> None:
         "status": "IN_PROGRESS",
     }
     assert hub.operation("claimed", None, {}) is None
-    assert hub.operation("released", None, {}) == {"op": "status", "status": "OPEN"}
+    released = hub.operation("released", None, {})
+    assert released == {"op": "status", "status": "OPEN", "clear_owner": True}
+    assert hub.contact_update(released, None, None) == {
+        "hs_lead_status": "OPEN",
+        "hubspot_owner_id": "",
+    }
     assert hub.operation("closed", None, {"status": "disqualified"})["status"] == "UNQUALIFIED"
     assert hub.operation("closed", None, {"status": "reached"}) is None
     assert hub.operation("breached", None, {}) == {"op": "breach"}
