@@ -45,6 +45,9 @@ CALL_TIMEOUT_SECONDS = 15.0
 # At most per write: the owner, a look and a create for the engagement and for its note, the
 # contact update, and Slack's users.info for the owner's email.
 MOST_CALLS = 7
+# HubSpot's search index trails its writes by a few seconds: an engagement created by a try
+# whose answer was lost may not be found yet. The next try of such a row waits this long.
+SEARCH_LAG_SECONDS = 30.0
 # Renders an engagement's text: (touch_kind, outcome, reason) -> words in the team's language.
 Describe = Callable[[str, str, "str | None"], str]
 
@@ -126,7 +129,12 @@ class HubSpotOut:
             return _answer(error, calls)
         except (HTTPError, OSError) as error:  # a timeout or a reset: it may have landed
             return ExternalOutcome(
-                False, transient=True, unknown=True, error=type(error).__name__, calls=calls + 1
+                False,
+                transient=True,
+                unknown=True,
+                error=type(error).__name__,
+                calls=calls + 1,
+                not_before=SEARCH_LAG_SECONDS,
             )
         return ExternalOutcome(True, calls=max(calls, 1))
 
@@ -218,5 +226,12 @@ def _answer(
             False, retry_after=wait, error=code, unknown=partial, calls=calls + 1
         )
     if status >= 500 or status == 0:
-        return ExternalOutcome(False, transient=True, unknown=True, error=code, calls=calls + 1)
+        return ExternalOutcome(
+            False,
+            transient=True,
+            unknown=True,
+            error=code,
+            calls=calls + 1,
+            not_before=SEARCH_LAG_SECONDS,
+        )
     return ExternalOutcome(False, error=code, unknown=partial, calls=calls + 1)

@@ -26,7 +26,9 @@ class ExternalOutcome:
     """How one CRM write went.
 
     retry_after: the CRM rate-limited it (never a fault); transient: a later try can fix it;
-    unknown: the CRM may have done (part of) it; calls: how many API calls it made (pacing).
+    unknown: the CRM may have done (part of) it; calls: how many API calls it made (pacing);
+    not_before: the row's next try waits at least this many seconds (a CRM whose lookup of
+    the unknown try lags behind its writes must not be asked too soon).
     """
 
     ok: bool
@@ -35,6 +37,7 @@ class ExternalOutcome:
     unknown: bool = False
     error: str = ""
     calls: int = 1
+    not_before: float = 0.0
 
 
 class Connector(Protocol):

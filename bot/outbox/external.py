@@ -113,10 +113,11 @@ class ExternalDelivery:
                 log.warning("%s rate-limited; waiting %.1fs", lane, outcome.retry_after)
             elif outcome.transient:
                 metrics.delivery_failed(lane, outcome.error)
+                wait = max(backoff(row.attempts), timedelta(seconds=outcome.not_before))
                 box.retry_later(
                     session,
                     [row.id],
-                    now + backoff(row.attempts),
+                    now + wait,
                     outcome.error,
                     in_doubt=outcome.unknown,
                 )
@@ -126,7 +127,7 @@ class ExternalDelivery:
                     lane,
                     outcome.error,
                     row.attempts + 1,
-                    backoff(row.attempts),
+                    wait,
                 )
         if not outcome.ok and outcome.retry_after is None and not outcome.transient:
             # Refused: the row's own fault (a bad property, a deleted contact); a few tries,
