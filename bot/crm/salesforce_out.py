@@ -1,4 +1,5 @@
-"""Salesforce out: touches become Tasks on the Lead, the claim sets OwnerId, Status follows.
+"""Salesforce out: touches become Tasks on the Lead or Contact, the claim sets OwnerId, and a
+Lead's Status follows (a Contact has no Status).
 
 Uses simple-salesforce. A Task's Subject carries "[sla:<outbox id>]", so a row whose earlier
 try is in doubt looks for its Task (SOQL) before creating it again; Lead updates set values.
@@ -25,6 +26,15 @@ STATUS = {"claimed": "Working - Contacted", "disqualified": "Closed - Not Conver
 SUBTYPE = {"call": "Call", "voicemail": "Call", "email": "Email"}
 # At most per write: the owner's email (Slack), the owner, a look, the Task, the Lead update.
 MOST_CALLS = 5
+
+
+# A record ID's first three characters name its object: 00Q a Lead, 003 a Contact.
+CONTACT_PREFIX = "003"
+
+
+def record_object(record_id: str) -> str:
+    """The sObject a handed-off record is: "Contact" or "Lead"."""
+    return "Contact" if record_id.startswith(CONTACT_PREFIX) else "Lead"
 
 
 def _quote(text: str) -> str:
@@ -96,9 +106,11 @@ class SalesforceOut:
                     self.client.Task.create(self._task(row, payload, lead))
                 if payload.get("outcome") == "disqualified":
                     fields["Status"] = STATUS["disqualified"]
+            if record_object(lead) == "Contact":
+                fields.pop("Status", None)
             if fields:
                 calls += 1
-                self.client.Lead.update(lead, fields)
+                getattr(self.client, record_object(lead)).update(lead, fields)
         except SalesforceError as error:
             limited = error.status == 403 and "REQUEST_LIMIT_EXCEEDED" in str(error.content)
             # A 5xx may come after the Task was stored, and a refused Lead update after the

@@ -79,3 +79,19 @@ def test_a_lead_update_refused_after_the_task_landed_leaves_the_row_in_doubt(
     assert out.deliver(_row(7, touch, in_doubt=True)).ok
     assert len(sf.state.records["Task"]) == 1
     assert client.Lead.get(lead)["Status"] == "Closed - Not Converted"
+
+
+def test_a_contact_gets_its_owner_and_tasks_but_no_lead_status(sf: SalesforceStandIn) -> None:
+    client = standin_client(sf)
+    contact = client.Contact.create({"LastName": "Paz", "Email": "paz@example.com"})["id"]
+    assert contact.startswith("003")
+    user = sf.add_user("rep@example.com")
+    out = SalesforceOut(client, {"U0REP1": "rep@example.com"}.get)
+    assert out.deliver(_row(11, {"op": "claimed", "lead": contact, "user": "U0REP1"})).ok
+    touch = {"op": "touch", "lead": contact, "touch_kind": "call", "outcome": "disqualified"}
+    assert out.deliver(_row(12, touch)).ok
+    record = client.Contact.get(contact)
+    assert record["OwnerId"] == user and "Status" not in record  # a Contact has no Status
+    [task] = sf.state.records["Task"].values()
+    assert task["WhoId"] == contact
+    assert "Lead" not in sf.state.records or contact not in sf.state.records["Lead"]
