@@ -1,4 +1,10 @@
-"""The Salesforce stand-in: a real HTTP server on port 0 that records every call."""
+"""The Salesforce stand-in: a real HTTP server on port 0 that records every call.
+
+Speaks the REST subset the bot uses (sObjects, SOQL with one = or LIKE) and the OAuth 2.0 JWT
+bearer flow (POST /services/oauth2/token), checking the assertion as Salesforce does: RS256
+under the connected app's certificate, iss = its consumer key, sub = a known username,
+aud = the login host, not expired.
+"""
 
 from __future__ import annotations
 
@@ -13,10 +19,16 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape
 
+import jwt
+
 ORG_ID = "00D000000000001AAA"
 _SOBJECT = re.compile(r"^/services/data/v[0-9.]+/sobjects/(\w+)/?([A-Za-z0-9]*)$")
 _QUERY = re.compile(r"^/services/data/v[0-9.]+/query/?$")
 _EQ = re.compile(r"^SELECT (.+) FROM (\w+) WHERE (\w+) (=|LIKE) '((?:[^'\\]|\\.)*)'", re.I)
+# What Salesforce accepts as a JWT's aud: its login hosts, or a My Domain.
+_LOGIN_AUDIENCE = re.compile(
+    r"^https://(login|test|[a-z0-9-]+(--[a-z0-9]+)?(\.[a-z]+)?\.my)\.salesforce\.com$"
+)
 _PREFIX = {"Lead": "00Q", "Contact": "003", "Task": "00T", "User": "005"}
 
 
@@ -39,6 +51,8 @@ class SalesforceState:
     # Statuses answered to the next calls, in turn (None: that call is answered as usual).
     failures: list[int | None] = field(default_factory=list)
     counter: int = 0
+    # The JWT flow: consumer key -> (PEM public key, usernames it may log in as).
+    apps: dict[str, tuple[bytes, set[str]]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def new_id(self, kind: str) -> str:
@@ -100,6 +114,8 @@ class _Handler(BaseHTTPRequestHandler):
             if status is not None:
                 code = "REQUEST_LIMIT_EXCEEDED" if status == 403 else "SERVER_UNAVAILABLE"
                 return self._answer(status, [{"message": code, "errorCode": code}], url.path, given)
+            if url.path == "/services/oauth2/token" and self.command == "POST":
+                return self._token(str(given), url.path)
             if self.headers.get("Authorization", "") != f"Bearer {self.server.token}":
                 return self._answer(401, [{"errorCode": "INVALID_SESSION_ID"}], url.path, given)
             if _QUERY.match(url.path):
@@ -124,6 +140,40 @@ class _Handler(BaseHTTPRequestHandler):
             if self.command == "GET":
                 return self._answer(200, table[record_id], url.path, given)
             return self._answer(400, [{"errorCode": "MALFORMED_QUERY"}], url.path, given)
+
+    def _token(self, form: str, path: str) -> None:
+        """The JWT bearer flow's answer: an access token, or invalid_grant saying why."""
+        fields = {k: v[0] for k, v in parse_qs(form).items()}
+        assertion = fields.get("assertion", "")
+        refusal = "invalid assertion"
+        try:
+            claims = jwt.decode(assertion, options={"verify_signature": False})
+            key, users = self.server.state.apps[str(claims.get("iss"))]
+            jwt.decode(  # the signature and expiry; the audience is checked below
+                assertion,
+                key,
+                algorithms=["RS256"],
+                options={"require": ["exp", "iss", "sub", "aud"], "verify_aud": False},
+            )
+            if not _LOGIN_AUDIENCE.match(str(claims.get("aud"))):
+                refusal = "audience is not a Salesforce login URL"
+                raise LookupError(refusal)
+            if claims.get("sub") not in users:
+                refusal = "user hasn't approved this consumer"
+                raise LookupError(refusal)
+        except (jwt.PyJWTError, KeyError, LookupError) as error:
+            wrong = {"error": "invalid_grant", "error_description": refusal}
+            return self._answer(400, wrong, path, type(error).__name__)
+        if fields.get("grant_type") != "urn:ietf:params:oauth:grant-type:jwt-bearer":
+            wrong = {"error": "unsupported_grant_type", "error_description": "grant type"}
+            return self._answer(400, wrong, path, fields.get("grant_type"))
+        host, port = self.server.server_address[:2]
+        token = {
+            "access_token": self.server.token,
+            "instance_url": f"https://{host}:{port}",
+            "token_type": "Bearer",
+        }
+        return self._answer(200, token, path, "jwt")
 
     def _query(self, soql: str) -> dict[str, Any]:
         match = _EQ.match(soql.strip())
@@ -176,6 +226,11 @@ class SalesforceStandIn:
             user_id = self.state.new_id("User")
             self.state.records.setdefault("User", {})[user_id] = {"Id": user_id, "Email": email}
         return user_id
+
+    def add_connected_app(self, consumer_key: str, public_key_pem: bytes, *users: str) -> None:
+        """A connected app whose certificate signs JWT logins for these usernames."""
+        with self.state.lock:
+            self.state.apps[consumer_key] = (public_key_pem, set(users))
 
     def fail_next(self, *statuses: int | None) -> None:
         """Answer the next calls with these statuses (403 REQUEST_LIMIT_EXCEEDED, 503, …).
