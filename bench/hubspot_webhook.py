@@ -149,6 +149,7 @@ def main() -> None:
                 fake.state.contacts[str(50_000 + n * EVENTS_PER_REQUEST + k)] = {
                     "firstname": "Bench",
                     "lastname": f"Event {n}.{k}",
+                    "email": f"event{n}.{k}@example.com",
                     "lifecyclestage": "marketingqualifiedlead",
                 }
         events_env = {**env, "HUBSPOT_ACCESS_TOKEN": "pat-bench", "HUBSPOT_API_URL": fake.url}
