@@ -236,6 +236,33 @@ def resend_until_answered(
     return resent
 
 
+def kill_bursts(
+    process: BotProcess,
+    url: str,
+    send: Callable[[int], int],
+    prefix: str,
+    first: float,
+    step: float,
+) -> int:
+    """KILLS bursts, each cut by a kill `first + step * (k % 4)` s in, resent after a restart
+    (with one replay of an answered record); then every record is one lead. How many resent."""
+    resent = 0
+    for k in range(KILLS):
+        answers = burst_until_killed(process, send, k * BURST, first + step * (k % 4))
+        process.start()
+        resent += resend_until_answered(process, send, answers)
+        send(k * BURST)  # a replay of one already answered: harmless
+    # A record answered but not yet acted on when the process died (a journaled event or
+    # notification) is finished by the restarted process once its lease runs out.
+    wait_for(
+        lambda: len(leads_by_external_id(url, prefix)) == KILLS * BURST,
+        "the records answered before the kill",
+        process.log_text,
+    )
+    assert_one_lead_each(process, url, prefix, KILLS * BURST)
+    return resent
+
+
 def test_a_kill_during_a_burst_of_hubspot_webhooks_loses_and_repeats_no_lead(
     bot_process: BotProcess, database_url: str
 ) -> None:
@@ -254,14 +281,8 @@ def test_a_kill_during_a_burst_of_hubspot_webhooks_loses_and_repeats_no_lead(
         }
         return send_webhook(bot_process.url + "/api/hubspot", contact, SECRET)[0]
 
-    resent = 0
-    for k in range(KILLS):
-        # The HubSpot path answers in milliseconds: the kill must come early in the burst.
-        answers = burst_until_killed(bot_process, send, k * BURST, 0.02 + 0.03 * (k % 4))
-        bot_process.start()
-        resent += resend_until_answered(bot_process, send, answers)
-        send(k * BURST)  # and a replay of one already answered: harmless
-    assert_one_lead_each(bot_process, database_url, "hubspot:", KILLS * BURST)
+    # The HubSpot path answers in milliseconds: the kill must come early in the burst.
+    resent = kill_bursts(bot_process, database_url, send, "hubspot:", 0.02, 0.03)
     print(f"\nhubspot webhooks kills={KILLS} sent={KILLS * BURST} resent={resent} repeated=0")
 
 
@@ -289,18 +310,7 @@ def test_a_kill_during_a_burst_of_hubspot_events_loses_and_repeats_no_lead(
         }
         return send_webhook(bot_process.url + "/api/hubspot", [event], SECRET)[0]
 
-    resent = 0
-    for k in range(KILLS):
-        answers = burst_until_killed(bot_process, send, k * BURST, 0.05 + 0.05 * (k % 4))
-        bot_process.start()
-        resent += resend_until_answered(bot_process, send, answers)
-        send(k * BURST)
-    wait_for(
-        lambda: len(leads_by_external_id(database_url, "hubspot:")) == KILLS * BURST,
-        "the journaled events",
-        bot_process.log_text,
-    )
-    assert_one_lead_each(bot_process, database_url, "hubspot:", KILLS * BURST)
+    resent = kill_bursts(bot_process, database_url, send, "hubspot:", 0.05, 0.05)
     print(f"\nhubspot events kills={KILLS} sent={KILLS * BURST} resent={resent} repeated=0")
 
 
@@ -321,18 +331,5 @@ def test_a_kill_during_a_burst_of_salesforce_messages_loses_and_repeats_no_lead(
         body = outbound_message(ORG_ID, [(f"04l{n:015d}", f"00Q{n:015d}", fields)])
         return sf.send_outbound(bot_process.url + "/api/salesforce", body)[0]
 
-    resent = 0
-    for k in range(KILLS):
-        answers = burst_until_killed(bot_process, send, k * BURST, 0.15 + 0.2 * (k % 4))
-        bot_process.start()
-        resent += resend_until_answered(bot_process, send, answers)
-        send(k * BURST)
-    # A notification acked but not yet acted on when the process died is finished by the
-    # restarted process's replay once its lease runs out.
-    wait_for(
-        lambda: len(leads_by_external_id(database_url, "salesforce:")) == KILLS * BURST,
-        "the journaled notifications",
-        bot_process.log_text,
-    )
-    assert_one_lead_each(bot_process, database_url, "salesforce:", KILLS * BURST)
+    resent = kill_bursts(bot_process, database_url, send, "salesforce:", 0.15, 0.2)
     print(f"\nsalesforce messages kills={KILLS} sent={KILLS * BURST} resent={resent} repeated=0")
