@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,20 +12,43 @@ import yaml
 from sqlalchemy import select
 
 from bot.local.harness import LocalBot
+from bot.runtime.clock import utc_now
 from bot.ui.render import render_message
 from storage.models import Lead
 from tests.helpers import drain, hand_off, lead_number, wait_announced
 from tests.paths import EXAMPLES
 
 
-@pytest.fixture
-def bot(standin, tmp_path: Path):
+def always(tmp_path: Path) -> Path:
     # Wall-clock time, so that the nudges' business-hours check passes whenever CI runs.
     data = yaml.safe_load((EXAMPLES / "agreement.en.yaml").read_text())
     data["response"]["clock"] = "always"
     path = tmp_path / "always.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True))
-    with LocalBot(path, standin=standin, pace_seconds=0.05, ticker=False) as running:
+    return path
+
+
+@pytest.fixture
+def bot(standin, tmp_path: Path):
+    with LocalBot(always(tmp_path), standin=standin, pace_seconds=0.05, ticker=False) as running:
+        yield running
+
+
+def weekend_clock() -> Callable[[], datetime]:
+    """The wall clock moved to a Saturday noon in the agreement's zone, still ticking."""
+    started = utc_now()
+    saturday = datetime(2026, 12, 5, 18, 0, tzinfo=UTC)  # 12:00 in Mexico City
+    return lambda: saturday + (utc_now() - started)
+
+
+@pytest.fixture
+def weekend_bot(standin, tmp_path: Path):
+    # The cadence's day-0 steps are due in business hours: on a weekday between 09:00 and 18:00
+    # a touch logged now makes the next one due at once, off hours at the next opening. The
+    # order /sla mine shows depends on that, so the test runs at one known moment.
+    with LocalBot(
+        always(tmp_path), standin=standin, clock=weekend_clock(), pace_seconds=0.05, ticker=False
+    ) as running:
         yield running
 
 
@@ -165,10 +189,11 @@ def ask(bot: LocalBot, text: str, user: str = "U0REP1") -> str:
     return render_message(reply)
 
 
-def test_mine_lists_open_leads_overdue_first(bot: LocalBot) -> None:
+def test_mine_lists_open_leads_overdue_first(weekend_bot: LocalBot) -> None:
+    bot = weekend_bot
     first = claim_and_first_touch(bot)
     with bot.bot.deps.database.unit_of_work() as session:
-        session.get(Lead, first).cadence_due_at = datetime.now(UTC) + timedelta(hours=3)
+        session.get(Lead, first).cadence_due_at = bot.clock() + timedelta(hours=3)
     second = lead_number(
         hand_off(
             bot,
