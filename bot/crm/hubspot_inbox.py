@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from bot.crm.hubspot_in import KIND, ContactUnreadable, HubSpotIn
+from bot.crm.hubspot_in import KIND, ContactUnreadable, HubSpotIn, ReadsPaused
 from bot.crm.notices import tell_managers
 from bot.runtime.background import Background
 from bot.runtime.clock import Clock
@@ -94,10 +94,14 @@ class HubSpotInbox:
         self.pool.shutdown()
 
     def _drain(self) -> None:
+        emptied = False
         try:
             while True:
                 with self._lock:
-                    if self._stopped or not self._queue:
+                    # Seen empty under the lock: whatever is queued after this has a drain of
+                    # its own coming, so nothing may be dropped on the way out.
+                    emptied = not self._queue
+                    if self._stopped or emptied:
                         break
                     item_id = self._queue.popleft()
                 try:
@@ -108,7 +112,8 @@ class HubSpotInbox:
                 if went == OWED:  # HubSpot is not answering: the rest wait for the next tick
                     break
         finally:
-            self._drop_queue()
+            if not emptied:  # stopped early (HubSpot down, a fault, shutting down)
+                self._drop_queue()
 
     def _drop_queue(self) -> None:
         with self._lock:
@@ -125,8 +130,11 @@ class HubSpotInbox:
             event = dict(item.payload) if item is not None else {}
         try:
             outcome = self.hubspot.settle(event)
-        except ContactUnreadable:
-            self._later(item_id)
+        except ContactUnreadable as unreadable:
+            if isinstance(unreadable.__cause__, ReadsPaused):
+                self._paused(item_id, unreadable.__cause__.wait)
+            else:
+                self._later(item_id)
             return OWED
         except Exception:  # a fault of ours: retried as patiently, and the rest go on
             log.exception("HubSpot event %s: handing it off failed", item_id)
@@ -142,6 +150,15 @@ class HubSpotInbox:
                 inbox.mark_done(item, outcome[:32], now)
                 item.answered_at = now  # HubSpot had its answer with the request
                 item.lease_until = None
+
+    def _paused(self, item_id: int, wait: float) -> None:
+        """The rate limit is spent: read it once it opens again (not a failed read)."""
+        now = self.clock()
+        with self.database.unit_of_work() as session:
+            item = session.get(InboxItem, item_id)
+            if item is not None and item.answered_at is None:
+                item.lease_until = now + timedelta(seconds=max(wait, 0.1))
+        log.info("HubSpot event %s: the rate limit is spent; read in %.1fs", item_id, wait)
 
     def _later(self, item_id: int) -> None:
         now = self.clock()
