@@ -20,7 +20,7 @@ from bot.cadence.mine import MyLeads
 from bot.crm.crm_close import CrmClose
 from bot.crm.hubspot_in import HubSpotIn
 from bot.crm.hubspot_inbox import HubSpotInbox
-from bot.crm.hubspot_reader import contact_reader
+from bot.crm.hubspot_reader import SharedPace, contact_reader
 from bot.crm.hubspot_setup import hubspot_out
 from bot.crm.lanes import Connector, CrmFeed
 from bot.crm.salesforce_in import SalesforceInbox
@@ -183,7 +183,7 @@ def create_app(
         catalogue,
         clock,
         agreement.slack.managers,
-        contact_reader(settings),
+        contact_reader(settings, SharedPace(database, clock, settings.hubspot_rate_per_10s)),
         closer,
     )
     # Subscription events are journaled in the request and their contacts read on its own pool.

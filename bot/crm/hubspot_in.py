@@ -56,6 +56,14 @@ class ContactUnreadable(RuntimeError):
     """HubSpot's CRM API did not answer (down, rate limited): the event stays owed."""
 
 
+class ReadsPaused(RuntimeError):
+    """HubSpot's rate limit is spent for `wait` seconds: read later, and it is no failure."""
+
+    def __init__(self, wait: float) -> None:
+        super().__init__(f"rate limit: {wait:.1f}s")
+        self.wait = wait
+
+
 @dataclass
 class Received:
     """What one request became: a count per outcome and the leads it made (a workflow), or

@@ -132,7 +132,8 @@ class _Handler(BaseHTTPRequestHandler):
             while state.window and now - state.window[0] >= 10.0:
                 state.window.popleft()
             if len(state.window) >= state.per_10s:
-                wait = 10.0 - (now - state.window[0])
+                # per_10s = 0: every call is over the limit, for a full window.
+                wait = 10.0 - (now - state.window[0]) if state.window else 10.0
                 return (
                     429,
                     {"status": "error", "policyName": "TEN_SECONDLY_ROLLING"},

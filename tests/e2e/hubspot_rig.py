@@ -29,24 +29,27 @@ MQL = {
 }
 
 
-def hubspot_env(hub: HubSpotFake) -> dict[str, str]:
-    """The settings that connect a bot to the HubSpot stand-in."""
+def hubspot_env(hub: HubSpotFake, per_10s: int = 1000) -> dict[str, str]:
+    """The settings that connect a bot to the HubSpot stand-in (its limit high: reads are paced)."""
     return {
         "HUBSPOT_CLIENT_SECRET": SECRET,
         "HUBSPOT_ACCESS_TOKEN": "pat-test",
         "HUBSPOT_API_URL": hub.url,
+        "HUBSPOT_RATE_PER_10S": str(per_10s),
     }
 
 
 @contextmanager
-def hubspot_bot(standin: SlackStandIn, database_url: str, hub: HubSpotFake) -> Iterator[LocalBot]:
+def hubspot_bot(
+    standin: SlackStandIn, database_url: str, hub: HubSpotFake, per_10s: int = 1000
+) -> Iterator[LocalBot]:
     """The real bot on the English example, connected to the HubSpot stand-in (no ticker)."""
     with LocalBot(
         EXAMPLES / "agreement.en.yaml",
         standin=standin,
         database_url=database_url,
         ticker=False,
-        extra_env=hubspot_env(hub),
+        extra_env=hubspot_env(hub, per_10s),
     ) as running:
         yield running
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -12,7 +14,8 @@ from bot.crm.hubspot_inbox import MAX_WAIT, OWED, TELL_AFTER
 from bot.local.harness import LocalBot
 from bot.local.hubspot_standin import HubSpotFake, send_webhook
 from bot.local.standin import SlackStandIn
-from storage.models import OutboxMessage
+from bot.runtime.clock import utc_now
+from storage.models import InboxItem, OutboxMessage, PaceSlot
 from tests.e2e.hubspot_rig import (
     MQL,
     SECRET,
@@ -134,3 +137,44 @@ def test_reads_failing_for_long_tell_the_managers_once_and_keep_trying(
     bot.bot.tick_now()
     [row] = wait_settled(bot, 1)
     assert row.outcome == "created" and counts(bot) == (1, 1)
+
+
+def test_reads_share_the_rate_limit_with_the_writes_and_a_429_is_no_failure(
+    hub: HubSpotFake, standin: SlackStandIn, database_url: str
+) -> None:
+    """HubSpot counts every call of the app: reads take the ext:hubspot pace slot, and a 429
+    closes it for reads and writes alike without counting against the event."""
+    for n in range(5):
+        hub.state.contacts[str(600 + n)] = dict(MQL, email=f"s{n}@x.com")
+    with hubspot_bot(standin, database_url, hub, per_10s=20) as paced:  # 0.56 s a call
+        assert send_webhook(url(paced), [event(960 + n, 600 + n) for n in range(5)], SECRET)[0]
+        wait_settled(paced, 5)
+        times = [c.at for c in reads_of(hub)]
+        assert len(times) == 5
+        assert all(b - a >= 0.5 for a, b in itertools.pairwise(times)), times
+        assert paced.bot is not None
+        paced.bot.deps.hubspot_in.on_queued = None  # this test reads it itself
+        hub.state.contacts["700"] = dict(MQL, email="limited@x.com")
+        hub.state.per_10s = 0  # every call now answers 429 with a Retry-After
+        assert send_webhook(url(paced), [event(970, 700)], SECRET)[0] == 200
+        row = next(r for r in items(paced) if r.answered_at is None)
+        assert paced.bot.hubspot_inbox.process(row.id) == OWED
+        with paced.bot.deps.database.reading() as session:
+            slot = session.get(PaceSlot, "ext:hubspot")
+            paused = session.get(InboxItem, row.id)
+        assert slot is not None and slot.next_at > utc_now() + timedelta(seconds=0.5)
+        assert paused is not None and "failed_reads" not in paused.payload  # not a failure
+        assert paused.lease_until is not None and paused.lease_until >= slot.next_at - timedelta(
+            seconds=1
+        )
+        hub.state.per_10s = None
+        with paced.bot.deps.database.unit_of_work() as session:
+            session.get(PaceSlot, "ext:hubspot").next_at = utc_now()  # as if the wait ran out
+        owe_now(paced)
+        paced.bot.tick_now()
+        done = wait_settled(paced, 6)
+    assert done[-1].outcome == "created" and counts_of(done) == 6
+
+
+def counts_of(rows: list[InboxItem]) -> int:
+    return sum(1 for r in rows if r.outcome == "created")
