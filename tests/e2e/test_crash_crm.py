@@ -25,7 +25,7 @@ from bot.local.hubspot_standin import HubSpotFake, send_webhook
 from bot.local.salesforce import SalesforceStandIn
 from bot.local.salesforce.server import ORG_ID, outbound_message
 from bot.local.standin import SlackStandIn
-from storage.models import Lead, OutboxMessage
+from storage.models import InboxItem, Lead, OutboxMessage
 from tests.e2e.test_crash_sends import announced, kill_moment, pending, read
 from tests.paths import EXAMPLES
 from tests.process_bot import BotProcess
@@ -195,6 +195,27 @@ def burst_until_killed(
     return answers
 
 
+def inbox_rows(url: str) -> list[tuple[object, ...]]:
+    """The journal as it stands (for a failure's message)."""
+    return read(
+        url,
+        lambda c: [
+            tuple(row)
+            for row in c.execute(
+                select(
+                    InboxItem.id,
+                    InboxItem.key,
+                    InboxItem.status,
+                    InboxItem.outcome,
+                    InboxItem.lease_until,
+                    InboxItem.answered_at,
+                    InboxItem.attempts,
+                ).where(InboxItem.answered_at.is_(None))
+            ).all()
+        ],
+    )
+
+
 def leads_by_external_id(url: str, prefix: str) -> dict[str, int]:
     rows = read(
         url,
@@ -257,7 +278,7 @@ def kill_bursts(
     wait_for(
         lambda: len(leads_by_external_id(url, prefix)) == KILLS * BURST,
         "the records answered before the kill",
-        process.log_text,
+        lambda: f"{inbox_rows(url)}\n{process.log_text()}",
     )
     assert_one_lead_each(process, url, prefix, KILLS * BURST)
     return resent
