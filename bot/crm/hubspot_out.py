@@ -207,6 +207,16 @@ class HubSpotOut:
         return slack_email(self.slack, user)
 
 
+def retry_after(error: Exception) -> float:
+    """The seconds a HubSpot 429 asks to wait: its Retry-After, or 1 when absent or unreadable."""
+    headers = getattr(error, "headers", None) or {}
+    given = headers.get("Retry-After") or headers.get("retry-after") or "1"
+    try:
+        return max(float(given), 0.0)
+    except ValueError:
+        return 1.0
+
+
 def _answer(
     error: ApiException | ContactsApiException | OwnersApiException, calls: int
 ) -> ExternalOutcome:
@@ -216,14 +226,8 @@ def _answer(
     # Calls made before this one landed: the row is in doubt whatever this answer says.
     partial = calls > 0
     if status == 429:
-        headers = getattr(error, "headers", None) or {}
-        retry = headers.get("Retry-After") or headers.get("retry-after") or "1"
-        try:
-            wait = float(retry)
-        except ValueError:
-            wait = 1.0
         return ExternalOutcome(
-            False, retry_after=wait, error=code, unknown=partial, calls=calls + 1
+            False, retry_after=retry_after(error), error=code, unknown=partial, calls=calls + 1
         )
     if status >= 500 or status == 0:
         return ExternalOutcome(

@@ -12,6 +12,7 @@ from hubspot.crm.contacts.exceptions import ApiException
 
 from bot.crm.hubspot_in import ContactReader, ReadsPaused
 from bot.crm.hubspot_map import LANE
+from bot.crm.hubspot_out import retry_after
 from bot.crm.hubspot_setup import NO_RETRY, pace_for
 from bot.runtime.clock import Clock
 from bot.settings import Settings
@@ -56,15 +57,6 @@ class SharedPace:
             box.hold_slot(session, LANE, now + timedelta(seconds=seconds))
 
 
-def _retry_after(error: ApiException) -> float:
-    headers = getattr(error, "headers", None) or {}
-    given = headers.get("Retry-After") or headers.get("retry-after") or "1"
-    try:
-        return max(float(given), 0.0)
-    except ValueError:
-        return 1.0
-
-
 def contact_reader(settings: Settings, pace: SharedPace | None = None) -> ContactReader | None:
     """A reader of contacts by ID, or None while HUBSPOT_ACCESS_TOKEN is unset."""
     if not settings.hubspot_access_token:
@@ -85,7 +77,7 @@ def contact_reader(settings: Settings, pace: SharedPace | None = None) -> Contac
             if error.status == 404:
                 return None
             if error.status == 429:
-                wait = _retry_after(error)
+                wait = retry_after(error)
                 if pace is not None:
                     pace.hold(wait)
                 raise ReadsPaused(wait) from error
