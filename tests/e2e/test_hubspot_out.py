@@ -24,7 +24,7 @@ from bot.outbox.calls import Pending
 from bot.runtime.clock import utc_now
 from storage import outbox as box
 from storage.models import OutboxMessage
-from tests.e2e.test_external_lanes import hurry
+from tests.e2e.test_external_lanes import hurry, wait_until
 from tests.fuzz_budget import fuzz_examples
 from tests.helpers import hand_off, lead_number
 from tests.paths import EXAMPLES
@@ -41,15 +41,6 @@ def env(fake: HubSpotFake, per_10s: int = 1000) -> dict[str, str]:
         "HUBSPOT_RATE_PER_10S": str(per_10s),
         "HUBSPOT_BREACH_PROPERTY": "sla_breached",
     }
-
-
-def wait_until(check, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.05)
-    raise AssertionError("timed out")
 
 
 def hubspot_lead(bot: LocalBot, contact: str) -> int:
@@ -87,7 +78,9 @@ def test_claim_touches_and_close_land_in_hubspot_once_in_order(
         touch(bot, lead, "email", "email_sent")
         touch(bot, lead, "call", "disqualified", reason="no budget this year")
         touch(bot, other, "call", "no_answer")  # not a HubSpot lead: nothing written
-        wait_until(lambda: bot.wait_delivered(1) and len(fake.engagements("notes")) == 1)
+        wait_until(
+            lambda: bot.wait_delivered(1) and len(fake.engagements("notes")) == 1, timeout=30.0
+        )
         calls, emails, notes = (fake.engagements(k) for k in ("calls", "emails", "notes"))
         assert [c["properties"]["hs_call_disposition"] for c in calls] == [
             hub.DISPOSITIONS["no_answer"],
@@ -139,7 +132,7 @@ def test_an_outage_then_429s_every_write_lands_once_in_order(
         for _ in range(3):
             for lead in leads:
                 touch(bot, lead, "call", "no_answer")
-        wait_until(lambda: len(fake.state.calls) >= 3)
+        wait_until(lambda: len(fake.state.calls) >= 3, timeout=30.0)
         assert fake.engagements("calls") == []
         # Back up, but limited to 10 calls per 10 s (the bot believes 1,000): 429s meanwhile.
         fake.state.per_10s = 10
@@ -174,7 +167,10 @@ def test_an_unmapped_rep_is_reported_to_managers_not_guessed(
         first, second = hubspot_lead(bot, "911"), hubspot_lead(bot, "912")
         assert bot.bot.cases.claims.claim(first, "U0REP2").outcome == "claimed"
         assert bot.bot.cases.claims.claim(second, "U0REP2").outcome == "claimed"
-        wait_until(lambda: set(fake.state.contacts) == {"911", "912"} and bot.wait_delivered(1))
+        wait_until(
+            lambda: set(fake.state.contacts) == {"911", "912"} and bot.wait_delivered(1),
+            timeout=30.0,
+        )
         assert all("hubspot_owner_id" not in c for c in fake.state.contacts.values())
         assert fake.state.contacts["911"]["hs_lead_status"] == "IN_PROGRESS"
         managers = bot.bot.deps.agreement.slack.managers
@@ -226,7 +222,7 @@ def test_a_broken_row_is_set_aside_and_the_other_leads_go_on(
             )
         touch_fine = bot.bot.cases.claims.claim(fine, REP)
         assert touch_fine.outcome == "claimed"
-        wait_until(lambda: "922" in fake.state.contacts)
+        wait_until(lambda: "922" in fake.state.contacts, timeout=30.0)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             hurry(bot)
